@@ -1,0 +1,166 @@
+package dev.fileanalysis.api;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fileanalysis.model.Job;
+import dev.fileanalysis.model.Result;
+
+/**
+ * The server's HTTP API as the client and processors call it, with their bearer token. Every
+ * call is safe to repeat: the server treats a repeated registration, progress report, completion
+ * or result as the same one.
+ */
+public final class ServerApiClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    private final HttpClient http;
+    private final URI base;
+    private final TokenSource tokens;
+
+    public ServerApiClient(HttpClient http, URI base, TokenSource tokens) {
+        this.http = http;
+        this.base = base;
+        this.tokens = tokens;
+    }
+
+    public record Reservation(String id, String bucket, String region, String file) {
+    }
+
+    public record ChunkUrl(int index, String url) {
+    }
+
+    public record ChunkDownloads(Job job, List<ChunkUrl> urls) {
+    }
+
+    // ---- client side ----
+
+    public Reservation reserveJob() throws IOException, InterruptedException {
+        return JSON.treeToValue(call("POST", "/api/jobs", "{}"), Reservation.class);
+    }
+
+    public Job registerJob(Job signed) throws IOException, InterruptedException {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("id", signed.id());
+        body.put("version", signed.version());
+        body.put("created", signed.created());
+        body.put("bucket", signed.bucket());
+        body.put("region", signed.region());
+        body.put("file", signed.file());
+        body.put("client", signed.client());
+        body.put("signature", signed.signature());
+        return JSON.treeToValue(call("PUT", "/api/jobs/" + signed.id(), JSON.writeValueAsString(body)), Job.class);
+    }
+
+    public Job job(String jobId) throws IOException, InterruptedException {
+        return JSON.treeToValue(call("GET", "/api/jobs/" + jobId, null), Job.class);
+    }
+
+    public String presignUpload(String jobId, int index, String md5, int size) throws IOException, InterruptedException {
+        String body = JSON.writeValueAsString(Map.of("chunks", List.of(Map.of("index", index, "md5", md5, "size", size))));
+        JsonNode answer = call("POST", "/api/jobs/" + jobId + "/chunk-uploads", body);
+        return answer.path("urls").path(0).path("url").asText();
+    }
+
+    public Job reportUploadProgress(String jobId, int chunks) throws IOException, InterruptedException {
+        return JSON.treeToValue(call("POST", "/api/jobs/" + jobId + "/progress",
+                JSON.writeValueAsString(Map.of("chunks", chunks))), Job.class);
+    }
+
+    public Job completeUpload(String jobId, int chunks) throws IOException, InterruptedException {
+        return JSON.treeToValue(call("POST", "/api/jobs/" + jobId + "/complete",
+                JSON.writeValueAsString(Map.of("chunks", chunks))), Job.class);
+    }
+
+    public List<Result> results(String clientId) throws IOException, InterruptedException {
+        JsonNode answer = call("GET", "/api/results?client=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8), null);
+        return JSON.convertValue(answer, new TypeReference<List<Result>>() { });
+    }
+
+    public void acknowledgeResult(String resultId) throws IOException, InterruptedException {
+        call("DELETE", "/api/results/" + resultId, null);
+    }
+
+    // ---- processor side ----
+
+    /** The claimed job, or null when no job is waiting. */
+    public Job claimJob(String processorId, String versions) throws IOException, InterruptedException {
+        JsonNode answer = call("POST", "/api/processor/claims",
+                JSON.writeValueAsString(Map.of("processor", processorId, "versions", versions)));
+        return answer == null ? null : JSON.treeToValue(answer, Job.class);
+    }
+
+    public ChunkDownloads chunkDownloads(String jobId, String processorId, int from) throws IOException, InterruptedException {
+        JsonNode answer = call("GET", "/api/processor/jobs/" + jobId + "/chunk-downloads?processor="
+                + URLEncoder.encode(processorId, StandardCharsets.UTF_8) + "&from=" + from, null);
+        return JSON.treeToValue(answer, ChunkDownloads.class);
+    }
+
+    public void reportAnalysisProgress(String jobId, String processorId, int analysed) throws IOException, InterruptedException {
+        call("POST", "/api/processor/jobs/" + jobId + "/progress",
+                JSON.writeValueAsString(Map.of("processor", processorId, "analysed", analysed)));
+    }
+
+    public void storeResult(String jobId, String processorId, String status, String payload, String error)
+            throws IOException, InterruptedException {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("processor", processorId);
+        body.put("status", status);
+        if (payload != null) {
+            body.put("payload", payload);
+        }
+        if (error != null) {
+            body.put("error", error);
+        }
+        call("POST", "/api/processor/jobs/" + jobId + "/result", JSON.writeValueAsString(body));
+    }
+
+    private JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(method, path, body);
+        if (response.statusCode() == 401) {
+            // The token may have expired early or the provider rotated keys: one fresh token, once.
+            tokens.invalidate();
+            response = send(method, path, body);
+        }
+        int status = response.statusCode();
+        if (status == 204) {
+            return null;
+        }
+        if (status < 200 || status > 299) {
+            String message;
+            try {
+                message = JSON.readTree(response.body()).path("error").asText(response.body());
+            } catch (IOException notJson) {
+                message = TokenSource.abbreviate(response.body());
+            }
+            throw new ServerCallException(status, method + " " + path + " failed with HTTP " + status + ": " + message);
+        }
+        return response.body().isEmpty() ? null : JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(CALL_TIMEOUT)
+                .header("Authorization", "Bearer " + tokens.token())
+                .header("Accept", "application/json");
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,12 @@
+package dev.fileanalysis.chunk;
+
+/**
+ * One compressed chunk ready to upload.
+ *
+ * @param index          position in the file, from 0
+ * @param originalLength bytes of the file it holds
+ * @param frame          the independent zstd frame
+ * @param md5Base64      Content-MD5 of the frame, which the presigned PUT's signature covers
+ */
+public record CompressedChunk(int index, int originalLength, byte[] frame, String md5Base64) {
+}

@@ -1,0 +1,30 @@
+package dev.fileanalysis.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.fileanalysis.engine.Engine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** Runs the example engine (engine/README.md states its contract). */
+@Command(name = "engine", description = "Runs the example analysis engine on loopback (options: --config PATH, --property key=value).")
+public final class EngineCommand implements Callable<Integer> {
+
+    @Parameters(arity = "0..*", paramLabel = "ARG", description = "Passed to the engine unchanged.")
+    List<String> arguments = new ArrayList<>();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        List<String> engineArguments = new ArrayList<>(arguments);
+        if (!engineArguments.contains("--config")) {
+            engineArguments.add("--config");
+            engineArguments.add(System.getProperty("pipeline.home", ".") + "/engine/application.properties");
+        }
+        Engine.main(engineArguments.toArray(String[]::new));
+        // The engine serves from its own threads until the JVM is asked to stop.
+        Thread.currentThread().join();
+        return 0;
+    }
+}

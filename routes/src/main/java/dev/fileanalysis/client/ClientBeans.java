@@ -1,0 +1,57 @@
+package dev.fileanalysis.client;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import dev.fileanalysis.api.ServerApiClient;
+import dev.fileanalysis.api.TokenSource;
+import dev.fileanalysis.crypto.ClientKeyFile;
+import dev.fileanalysis.crypto.ClientKeyPair;
+import dev.fileanalysis.runtime.CamelSettings;
+import dev.fileanalysis.runtime.Settings;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
+
+/**
+ * Wires the client's beans from its settings; named in client-routes/application.properties as
+ * {@code camel.main.configuration-classes}.
+ */
+public class ClientBeans implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        Settings settings = CamelSettings.of(camel);
+        Path state = Path.of(settings.require("client.state-folder"));
+        Files.createDirectories(state);
+        Files.createDirectories(Path.of(settings.require("client.drop-folder")));
+        Path results = Path.of(settings.require("client.results-folder"));
+        Files.createDirectories(results);
+
+        ClientKeyPair keys = ClientKeyFile.loadOrCreate(Path.of(settings.require("client.key-file")));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        TokenSource tokens = new TokenSource(http, URI.create(settings.require("oidc.token-url")),
+                settings.require("client.oidc-client-id"), settings.get("client.oidc-client-secret", ""));
+        ServerApiClient server = new ServerApiClient(http, URI.create(settings.require("client.server-url")), tokens);
+        ClientJournal journal = new ClientJournal(state);
+
+        int cores = Runtime.getRuntime().availableProcessors();
+        int workers = settings.getInt("client.compression-workers", 0);
+        FileUploader.UploadSettings upload = new FileUploader.UploadSettings(
+                settings.getInt("client.chunk-bytes", 4 << 20),
+                settings.getInt("client.compression-level", 3),
+                workers > 0 ? workers : cores,
+                settings.getInt("client.chunks-in-flight", cores + 2),
+                settings.getLong("client.max-file-bytes", Long.MAX_VALUE));
+
+        camel.getRegistry().bind("fileUploader", new FileUploader(server, http, keys, journal, upload));
+        camel.getRegistry().bind("resultInbox", new ResultInbox(server, keys, journal, results));
+        // Files already sent, keyed by name, size and modification time: a file replaced under the
+        // same name is a new file and is sent again.
+        camel.getRegistry().bind("sentFiles",
+                FileIdempotentRepository.fileIdempotentRepository(state.resolve("sent-files.txt").toFile(), 100_000));
+    }
+}

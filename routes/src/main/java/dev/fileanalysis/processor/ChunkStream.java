@@ -1,0 +1,172 @@
+package dev.fileanalysis.processor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+import dev.fileanalysis.api.ServerApiClient;
+import dev.fileanalysis.api.ServerApiClient.ChunkDownloads;
+import dev.fileanalysis.api.ServerApiClient.ChunkUrl;
+import dev.fileanalysis.chunk.ChunkCodec;
+import dev.fileanalysis.model.Job;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The original file's bytes, rebuilt chunk after chunk while the client may still be uploading:
+ * it reads chunk N as soon as the server reports that N chunks have landed contiguously, and ends
+ * after the last chunk once the upload is complete. This is the body streamed into the engine.
+ */
+public final class ChunkStream extends InputStream {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkStream.class);
+    private static final Duration FIRST_POLL = Duration.ofMillis(50);
+    private static final Duration LONGEST_POLL = Duration.ofSeconds(1);
+
+    private final ServerApiClient server;
+    private final HttpClient http;
+    private final Job job;
+    private final String processorId;
+    private final long maxChunkBytes;
+    private final Duration stallTimeout;
+    private final ProgressReporter progress;
+    private final Deque<ChunkUrl> pending = new ArrayDeque<>();
+
+    private InputStream current;
+    private int nextChunk;
+    private long bytes;
+    private boolean ended;
+
+    /** Receives the number of chunks fully handed to the engine. */
+    @FunctionalInterface
+    public interface ProgressReporter {
+        void analysed(int chunks);
+    }
+
+    public ChunkStream(ServerApiClient server, HttpClient http, Job job, String processorId, long maxChunkBytes,
+                       Duration stallTimeout, ProgressReporter progress) {
+        this.server = server;
+        this.http = http;
+        this.job = job;
+        this.processorId = processorId;
+        this.maxChunkBytes = maxChunkBytes;
+        this.stallTimeout = stallTimeout;
+        this.progress = progress;
+    }
+
+    public long bytesRead() {
+        return bytes;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        while (!ended) {
+            if (current == null && !openNextChunk()) {
+                ended = true;
+                break;
+            }
+            int n = current.read(buffer, offset, length);
+            if (n > 0) {
+                bytes += n;
+                return n;
+            }
+            current.close();
+            current = null;
+            progress.analysed(nextChunk);
+        }
+        return -1;
+    }
+
+    /** Opens the next chunk, waiting for it to land; false once the whole file has been read. */
+    private boolean openNextChunk() throws IOException {
+        long deadline = System.nanoTime() + stallTimeout.toNanos();
+        Duration wait = FIRST_POLL;
+        while (pending.isEmpty()) {
+            ChunkDownloads downloads;
+            try {
+                downloads = server.chunkDownloads(job.id(), processorId, nextChunk);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("stopped while waiting for chunk " + nextChunk + " of job " + job.id());
+            }
+            pending.addAll(downloads.urls());
+            Job now = downloads.job();
+            if (pending.isEmpty()) {
+                if (now.totalChunks() != null && nextChunk >= now.totalChunks()) {
+                    return false;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("upload of job " + job.id() + " stalled: chunk " + nextChunk
+                            + " did not arrive within " + stallTimeout.toSeconds() + " s");
+                }
+                pause(wait);
+                wait = wait.multipliedBy(2).compareTo(LONGEST_POLL) > 0 ? LONGEST_POLL : wait.multipliedBy(2);
+            }
+        }
+        ChunkUrl chunk = pending.removeFirst();
+        if (chunk.index() != nextChunk) {
+            throw new IOException("server offered chunk " + chunk.index() + " of job " + job.id() + " where chunk "
+                    + nextChunk + " was expected");
+        }
+        byte[] frame = download(chunk);
+        LOG.info("job {} chunk {} read ({} bytes compressed)", job.id(), chunk.index(), frame.length);
+        try {
+            current = ChunkCodec.decompressing(frame, maxChunkBytes);
+        } catch (IOException e) {
+            throw new IOException("chunk " + chunk.index() + " of job " + job.id() + " is corrupt: " + e.getMessage(), e);
+        }
+        nextChunk++;
+        return true;
+    }
+
+    private byte[] download(ChunkUrl chunk) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(chunk.url())).timeout(Duration.ofMinutes(5)).GET().build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("stopped while downloading chunk " + chunk.index() + " of job " + job.id());
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("storage answered HTTP " + response.statusCode() + " for chunk " + chunk.index()
+                    + " of job " + job.id());
+        }
+        return response.body();
+    }
+
+    private static void pause(Duration wait) throws InterruptedIOException {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("stopped while waiting for the next chunk");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (current != null) {
+            current.close();
+            current = null;
+        }
+        ended = true;
+    }
+}

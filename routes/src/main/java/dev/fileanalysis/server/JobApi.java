@@ -1,0 +1,225 @@
+package dev.fileanalysis.server;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import dev.fileanalysis.auth.Caller;
+import dev.fileanalysis.crypto.JobSignature;
+import dev.fileanalysis.model.Job;
+import dev.fileanalysis.model.Result;
+import dev.fileanalysis.server.JobStore.StoredJob;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.semver4j.Semver;
+
+/**
+ * What the client side of the API does: reserve a job, register the signed job, get presigned
+ * PUTs for its chunks, report upload progress and completion, fetch and acknowledge results.
+ * Every method acts only on the caller's own jobs and results.
+ */
+public final class JobApi {
+
+    static final Pattern JOB_ID = Pattern.compile("job-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    static final Pattern FILE_ID = Pattern.compile("file-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    static final Pattern RESULT_ID = Pattern.compile("result-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    static final Pattern CLIENT_ID = Pattern.compile("client-04[0-9a-f]{128}");
+    static final Pattern CREATED = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
+    static final Pattern MD5_BASE64 = Pattern.compile("[A-Za-z0-9+/]{22}==");
+
+    private static final Set<String> JOB_FIELDS = Set.of("id", "version", "created", "bucket", "region", "file",
+            "client", "signature");
+
+    private final JobStore jobs;
+    private final ResultStore results;
+    private final ChunkStorage chunks;
+    private final String region;
+    private final int maxChunks;
+    private final long maxChunkBytes;
+
+    public JobApi(JobStore jobs, ResultStore results, ChunkStorage chunks, String region, int maxChunks, long maxChunkBytes) {
+        this.jobs = jobs;
+        this.results = results;
+        this.chunks = chunks;
+        this.region = region;
+        this.maxChunks = maxChunks;
+        this.maxChunkBytes = maxChunkBytes;
+    }
+
+    public Map<String, Object> reserve(@ExchangeProperty(Authorization.CALLER) Caller caller) {
+        String id = "job-" + UUID.randomUUID();
+        String file = "file-" + UUID.randomUUID();
+        jobs.reserve(id, caller.subject(), chunks.bucket(), region, file);
+        Map<String, Object> reservation = new LinkedHashMap<>();
+        reservation.put("id", id);
+        reservation.put("bucket", chunks.bucket());
+        reservation.put("region", region);
+        reservation.put("file", file);
+        return reservation;
+    }
+
+    /** Registers the job the client built and signed from its reservation; a retry of the same job is harmless. */
+    public Job register(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id, String body) {
+        Map<String, Object> fields = Json.object(body, "job", JOB_FIELDS);
+        Job job = Job.unsigned(Json.string(fields, "id", "job"), Json.string(fields, "version", "job"),
+                Json.string(fields, "created", "job"), Json.string(fields, "bucket", "job"),
+                Json.string(fields, "region", "job"), Json.string(fields, "file", "job"),
+                Json.string(fields, "client", "job")).withSignature(Json.string(fields, "signature", "job"));
+        if (!job.id().equals(id)) {
+            throw ApiException.badRequest("The job's id " + job.id() + " does not match the URL's " + id + ".");
+        }
+        checkFormats(job);
+        StoredJob reservation = owned(caller, id);
+        Job reserved = reservation.job();
+        if (!job.bucket().equals(reserved.bucket()) || !job.region().equals(reserved.region())
+                || !job.file().equals(reserved.file())) {
+            throw ApiException.badRequest("Job " + id + " names a bucket, region or file other than the ones reserved for it.");
+        }
+        if (!JobSignature.isValid(job)) {
+            throw ApiException.badRequest("The signature of job " + id + " does not match its fields and client key; "
+                    + "the job was not accepted.");
+        }
+        if (JobStore.RESERVED.equals(reserved.status())) {
+            if (jobs.register(job)) {
+                return jobs.find(id).orElseThrow().job();
+            }
+        }
+        Job stored = jobs.find(id).orElseThrow().job();
+        if (job.signature().equals(stored.signature())) {
+            return stored;
+        }
+        throw ApiException.conflict("Job " + id + " is already registered with another signature.");
+    }
+
+    public Job get(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id) {
+        return owned(caller, id).job();
+    }
+
+    /**
+     * Presigned PUTs for chunks of the caller's job that is still uploading. Each URL's signature
+     * covers the chunk's Content-MD5 and length.
+     */
+    public Map<String, Object> presignUploads(@ExchangeProperty(Authorization.CALLER) Caller caller,
+                                              @Header("id") String id, String body) {
+        Job job = owned(caller, id).job();
+        if (job.uploaded() != null || !(Job.UPLOADING.equals(job.status()) || Job.PROCESSING.equals(job.status()))) {
+            throw ApiException.conflict("Job " + id + " is not uploading (status " + job.status() + "); no more chunks can be sent.");
+        }
+        Map<String, Object> request = Json.object(body, "chunk upload request", Set.of("chunks"));
+        if (!(request.get("chunks") instanceof List<?> wanted) || wanted.isEmpty() || wanted.size() > 64) {
+            throw ApiException.badRequest("Field 'chunks' must list 1 to 64 chunks as {index, md5, size}.");
+        }
+        List<Map<String, Object>> urls = new ArrayList<>();
+        for (Object entry : wanted) {
+            if (!(entry instanceof Map<?, ?> raw)) {
+                throw ApiException.badRequest("Each entry of 'chunks' must be an object {index, md5, size}.");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> chunk = (Map<String, Object>) raw;
+            int index = Json.integer(chunk, "index", "chunk", 0, maxChunks - 1);
+            String md5 = Json.string(chunk, "md5", "chunk");
+            if (!MD5_BASE64.matcher(md5).matches()) {
+                throw ApiException.badRequest("Chunk " + index + ": 'md5' must be the base64 MD5 of the chunk (24 characters).");
+            }
+            long size = Json.integer(chunk, "size", "chunk", 1, (int) Math.min(Integer.MAX_VALUE, maxChunkBytes));
+            urls.add(Map.of("index", index, "url", chunks.presignUpload(job.file(), index, md5, size).toString()));
+        }
+        return Map.of("job", id, "urls", urls);
+    }
+
+    /** Raises the count of chunks landed contiguously from 0, after checking the last of them is in S3. */
+    public Job recordProgress(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id, String body) {
+        Job job = owned(caller, id).job();
+        int landed = Json.integer(Json.object(body, "upload progress", Set.of("chunks")), "chunks", "upload progress", 1, maxChunks);
+        if (job.chunks() != null && landed <= job.chunks()) {
+            return job;
+        }
+        if (!chunks.exists(job.file(), landed - 1)) {
+            throw ApiException.conflict("Chunk " + (landed - 1) + " of job " + id + " has not landed in storage; "
+                    + "upload it before reporting progress.");
+        }
+        return jobs.recordUploadProgress(id, landed);
+    }
+
+    public Job complete(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id, String body) {
+        Job job = owned(caller, id).job();
+        int total = Json.integer(Json.object(body, "upload completion", Set.of("chunks")), "chunks", "upload completion", 1, maxChunks);
+        if (job.uploaded() != null) {
+            if (job.totalChunks() != null && job.totalChunks() == total) {
+                return job;
+            }
+            throw ApiException.conflict("Job " + id + " was already completed with " + job.totalChunks() + " chunks.");
+        }
+        if (JobStore.RESERVED.equals(job.status())) {
+            throw ApiException.conflict("Job " + id + " has not been registered yet; register the signed job first.");
+        }
+        if (!chunks.exists(job.file(), total - 1)) {
+            throw ApiException.conflict("Chunk " + (total - 1) + " of job " + id + " has not landed in storage; "
+                    + "the upload cannot be marked complete.");
+        }
+        return jobs.completeUpload(id, total);
+    }
+
+    public List<Result> results(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("client") String client) {
+        if (client == null || !CLIENT_ID.matcher(client).matches()) {
+            throw ApiException.badRequest("Query parameter 'client' must be a client id (client- and 130 hex characters).");
+        }
+        return results.forClient(client, caller.subject(), 100);
+    }
+
+    public Map<String, Object> acknowledge(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id) {
+        if (id == null || !RESULT_ID.matcher(id).matches()) {
+            throw ApiException.badRequest("'" + id + "' is not a result id.");
+        }
+        String owner = results.ownerOf(id).orElseThrow(() -> ApiException.notFound("Result " + id + " not found (already fetched?)."));
+        if (!owner.equals(caller.subject())) {
+            throw ApiException.notFound("Result " + id + " not found (already fetched?).");
+        }
+        results.delete(id);
+        return Map.of("deleted", id);
+    }
+
+    private StoredJob owned(Caller caller, String id) {
+        if (id == null || !JOB_ID.matcher(id).matches()) {
+            throw ApiException.badRequest("'" + id + "' is not a job id (job- and a UUID).");
+        }
+        StoredJob stored = jobs.find(id).orElseThrow(() -> ApiException.notFound("Job " + id + " not found."));
+        // Someone else's job answers like a missing one: ids of other users' jobs are not disclosed.
+        if (!caller.subject().equals(stored.owner())) {
+            throw ApiException.notFound("Job " + id + " not found.");
+        }
+        return stored;
+    }
+
+    private static void checkFormats(Job job) {
+        if (!JOB_ID.matcher(job.id()).matches()) {
+            throw ApiException.badRequest("Job id '" + job.id() + "' must be job- and a UUID.");
+        }
+        if (!Semver.isValid(job.version())) {
+            throw ApiException.badRequest("Job " + job.id() + ": version '" + job.version() + "' is not a semantic version.");
+        }
+        if (!CREATED.matcher(job.created()).matches()) {
+            throw ApiException.badRequest("Job " + job.id() + ": created must be ISO-8601 UTC with milliseconds, e.g. 2026-01-31T12:00:00.000Z.");
+        }
+        try {
+            Instant.parse(job.created());
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("Job " + job.id() + ": created '" + job.created() + "' is not a valid time.");
+        }
+        if (!FILE_ID.matcher(job.file()).matches()) {
+            throw ApiException.badRequest("Job " + job.id() + ": file must be file- and a UUID.");
+        }
+        if (!CLIENT_ID.matcher(job.client()).matches()) {
+            throw ApiException.badRequest("Job " + job.id() + ": client must be client- and 130 lowercase hex characters.");
+        }
+        if (!job.signature().matches("[0-9a-f]{16,200}")) {
+            throw ApiException.badRequest("Job " + job.id() + ": signature must be lowercase hex.");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.fileanalysis.server;
+
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Request bodies as JSON objects, with errors that say what was wrong instead of a parser trace. */
+public final class Json {
+
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {
+    }
+
+    /** Parses a JSON object and refuses any field outside {@code allowed}. */
+    public static Map<String, Object> object(String body, String what, Set<String> allowed) {
+        if (body == null || body.isBlank()) {
+            throw ApiException.badRequest("The request body must be a JSON object describing the " + what + ".");
+        }
+        Map<String, Object> object;
+        try {
+            object = MAPPER.readValue(body, new TypeReference<Map<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("The " + what + " is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (object == null) {
+            throw ApiException.badRequest("The " + what + " must be a JSON object, not null.");
+        }
+        for (String field : object.keySet()) {
+            if (!allowed.contains(field)) {
+                throw ApiException.badRequest("Unknown field '" + field + "' in the " + what + "; allowed: " + allowed + ".");
+            }
+        }
+        return object;
+    }
+
+    public static String string(Map<String, Object> object, String field, String what) {
+        Object value = object.get(field);
+        if (!(value instanceof String text) || text.isEmpty()) {
+            throw ApiException.badRequest("Field '" + field + "' of the " + what + " must be a non-empty string.");
+        }
+        return text;
+    }
+
+    public static int integer(Map<String, Object> object, String field, String what, int min, int max) {
+        Object value = object.get(field);
+        if (!(value instanceof Integer number) || number < min || number > max) {
+            throw ApiException.badRequest("Field '" + field + "' of the " + what + " must be a whole number from "
+                    + min + " to " + max + ".");
+        }
+        return number;
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.fileanalysis.server;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.fileanalysis.model.Result;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+import static dev.fileanalysis.server.JobStore.namesIn;
+import static dev.fileanalysis.server.JobStore.s;
+import static dev.fileanalysis.server.JobStore.str;
+
+/** The results table: results wait here, encrypted, until their client fetched and acknowledged them. */
+public final class ResultStore {
+
+    static final String CLIENT_INDEX = "client-created-index";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public ResultStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    /** Stores a result once; false when a result with that id is already there (a retried post). */
+    public boolean putOnce(Result result, String owner) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("id", s(result.id()));
+        item.put("job", s(result.job()));
+        item.put("client", s(result.client()));
+        item.put("status", s(result.status()));
+        item.put("owner", s(owner));
+        item.put("created", s(result.created()));
+        if (result.payload() != null) {
+            item.put("payload", s(result.payload()));
+        }
+        if (result.error() != null) {
+            item.put("error", s(result.error()));
+        }
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(#id)")
+                    .expressionAttributeNames(namesIn("#id")).build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    public List<Result> forClient(String client, String owner, int limit) {
+        List<Result> results = new ArrayList<>();
+        var response = dynamo.query(QueryRequest.builder().tableName(table).indexName(CLIENT_INDEX)
+                .keyConditionExpression("#client = :client")
+                .filterExpression("#owner = :owner")
+                .expressionAttributeNames(namesIn("#client #owner"))
+                .expressionAttributeValues(Map.of(":client", s(client), ":owner", s(owner)))
+                .limit(limit).build());
+        for (Map<String, AttributeValue> item : response.items()) {
+            results.add(toResult(item));
+        }
+        return results;
+    }
+
+    public Optional<String> ownerOf(String id) {
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
+                .key(Map.of("id", s(id))).consistentRead(true).build()).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.ofNullable(str(item, "owner"));
+    }
+
+    public void delete(String id) {
+        dynamo.deleteItem(DeleteItemRequest.builder().tableName(table).key(Map.of("id", s(id))).build());
+    }
+
+    private static Result toResult(Map<String, AttributeValue> item) {
+        return new Result(str(item, "id"), str(item, "job"), str(item, "client"), str(item, "status"),
+                str(item, "payload"), str(item, "error"), str(item, "created"));
+    }
+}
