@@ -58,25 +58,37 @@ public final class ChunkPipeline implements AutoCloseable {
         try {
             while (failure.get() == null) {
                 slots.acquire();
-                byte[] slice = new byte[chunkSize];
-                int length = in.readNBytes(slice, 0, chunkSize);
-                if (length == 0 && index > 0) {
-                    slots.release();
-                    break;
-                }
-                final int chunkIndex = index++;
-                workers.execute(() -> {
-                    try {
-                        if (failure.get() == null) {
-                            byte[] frame = ChunkCodec.compress(slice, length, level);
-                            sink.accept(new CompressedChunk(chunkIndex, length, frame, md5(frame)));
+                // The slot belongs to this loop until a worker owns the chunk: a failed read (or a
+                // refused task) must give it back, or the wait below for all slots never ends.
+                boolean handedOut = false;
+                int length;
+                try {
+                    byte[] slice = new byte[chunkSize];
+                    length = in.readNBytes(slice, 0, chunkSize);
+                    if (length == 0 && index > 0) {
+                        break;
+                    }
+                    final int chunkIndex = index;
+                    final int chunkLength = length;
+                    workers.execute(() -> {
+                        try {
+                            if (failure.get() == null) {
+                                byte[] frame = ChunkCodec.compress(slice, chunkLength, level);
+                                sink.accept(new CompressedChunk(chunkIndex, chunkLength, frame, md5(frame)));
+                            }
+                        } catch (Throwable t) {
+                            failure.compareAndSet(null, t);
+                        } finally {
+                            slots.release();
                         }
-                    } catch (Throwable t) {
-                        failure.compareAndSet(null, t);
-                    } finally {
+                    });
+                    handedOut = true;
+                    index++;
+                } finally {
+                    if (!handedOut) {
                         slots.release();
                     }
-                });
+                }
                 if (length < chunkSize) {
                     break;
                 }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /**
  * Runs the three emulators of the embedded default (s3proxy, dynalite, dev OIDC provider) from the
@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "devstack", description = "Runs the embedded S3, DynamoDB and OIDC emulators (options: --data DIR, --in-memory, ... see --help).")
 public final class DevstackCommand implements Callable<Integer> {
 
-    @Parameters(arity = "0..*", paramLabel = "ARG", description = "Passed to the devstack unchanged.")
+    /** Everything after {@code devstack}, passed on unchanged in its order (the devstack parses its own options). */
+    @Unmatched
     List<String> arguments = new ArrayList<>();
 
     @Override

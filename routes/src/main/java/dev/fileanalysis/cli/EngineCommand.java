@@ -6,13 +6,14 @@ import java.util.concurrent.Callable;
 
 import dev.fileanalysis.engine.Engine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /** Runs the example engine (engine/README.md states its contract). */
 @Command(name = "engine", description = "Runs the example analysis engine on loopback (options: --config PATH, --property key=value).")
 public final class EngineCommand implements Callable<Integer> {
 
-    @Parameters(arity = "0..*", paramLabel = "ARG", description = "Passed to the engine unchanged.")
+    /** Everything after {@code engine}, passed on unchanged in its order (the engine parses its own options). */
+    @Unmatched
     List<String> arguments = new ArrayList<>();
 
     @Override

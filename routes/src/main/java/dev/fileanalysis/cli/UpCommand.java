@@ -178,11 +178,25 @@ public final class UpCommand implements Callable<Integer> {
         throw new IOException(process.name() + " did not become healthy within " + START_TIMEOUT.toSeconds() + " s:\n" + process.tail());
     }
 
+    /** Stops the roles all at once, then the emulators they were using. */
     private void stopAll() {
-        List<SupervisedProcess> reverse = new ArrayList<>(started);
-        Collections.reverse(reverse);
-        for (SupervisedProcess process : reverse) {
-            process.stop();
+        List<SupervisedProcess> roles = new ArrayList<>(started);
+        SupervisedProcess emulators = roles.isEmpty() ? null : roles.remove(0);
+        List<Thread> stopping = new ArrayList<>();
+        for (SupervisedProcess role : roles) {
+            Thread thread = new Thread(role::stop, "stop-" + role.name());
+            thread.start();
+            stopping.add(thread);
+        }
+        for (Thread thread : stopping) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (emulators != null) {
+            emulators.stop();
         }
     }
 }
