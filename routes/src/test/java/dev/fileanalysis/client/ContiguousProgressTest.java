@@ -1,0 +1,135 @@
+package dev.fileanalysis.client;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ContiguousProgressTest {
+
+    @Test
+    void outOfOrderLandingsReportOnlyTheContiguousCountOncePerAdvance() throws Exception {
+        List<Integer> reports = new ArrayList<>();
+        ContiguousProgress progress = new ContiguousProgress(reports::add);
+
+        progress.landed(3);
+        progress.landed(1);
+        assertThat(reports).as("nothing contiguous from 0 yet").isEmpty();
+        assertThat(progress.contiguous()).isZero();
+
+        progress.landed(0);
+        progress.landed(2);
+        progress.landed(5);
+        progress.landed(4);
+
+        assertThat(reports).containsExactly(2, 4, 6);
+        assertThat(progress.contiguous()).isEqualTo(6);
+    }
+
+    @Test
+    void inOrderLandingsReportEveryChunk() throws Exception {
+        List<Integer> reports = new ArrayList<>();
+        ContiguousProgress progress = new ContiguousProgress(reports::add);
+
+        for (int index = 0; index < 4; index++) {
+            progress.landed(index);
+        }
+
+        assertThat(reports).containsExactly(1, 2, 3, 4);
+    }
+
+    @Test
+    void landingTheSameChunkAgainReportsNothingNew() throws Exception {
+        List<Integer> reports = new ArrayList<>();
+        ContiguousProgress progress = new ContiguousProgress(reports::add);
+
+        progress.landed(0);
+        progress.landed(0);
+        progress.landed(1);
+        progress.landed(0);
+        progress.flush();
+
+        assertThat(reports).containsExactly(1, 2);
+    }
+
+    @Test
+    void failedReportIsSentAgainByTheNextFlush() throws Exception {
+        List<Integer> reports = new ArrayList<>();
+        boolean[] serverDown = {true};
+        ContiguousProgress progress = new ContiguousProgress(count -> {
+            if (serverDown[0]) {
+                throw new IllegalStateException("server unreachable");
+            }
+            reports.add(count);
+        });
+
+        try {
+            progress.landed(0);
+        } catch (IllegalStateException expected) {
+            // the uploader retries later
+        }
+        serverDown[0] = false;
+        progress.flush();
+
+        assertThat(reports).containsExactly(1);
+    }
+
+    @Test
+    void concurrentLandingsNeverGoBackwardsAndEndWithTheFullCount() throws Exception {
+        int chunks = 2_000;
+        int threads = 4;
+        List<Integer> reports = new CopyOnWriteArrayList<>();
+        AtomicInteger reporting = new AtomicInteger();
+        AtomicInteger mostReportingAtOnce = new AtomicInteger();
+        ContiguousProgress progress = new ContiguousProgress(count -> {
+            mostReportingAtOnce.accumulateAndGet(reporting.incrementAndGet(), Math::max);
+            reports.add(count);
+            // A report is a network call: give the other threads time to land chunks meanwhile.
+            for (int i = 0; i < 20; i++) {
+                Thread.yield();
+            }
+            reporting.decrementAndGet();
+        });
+        List<Integer> order = new ArrayList<>(IntStream.range(0, chunks).boxed().toList());
+        Collections.shuffle(order, new Random(42));
+        CountDownLatch start = new CountDownLatch(1);
+
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> landings = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                landings.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = first; i < chunks; i += threads) {
+                        progress.landed(order.get(i));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> landing : landings) {
+                landing.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(mostReportingAtOnce.get()).as("reports sent at once").isEqualTo(1);
+        assertThat(reports).isNotEmpty().isSorted().doesNotHaveDuplicates();
+        assertThat(reports.get(reports.size() - 1)).isEqualTo(chunks);
+        assertThat(progress.contiguous()).isEqualTo(chunks);
+    }
+}
