@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,6 +33,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.fileanalysis.api.ServerApiClient;
+import dev.fileanalysis.api.ServerCallException;
 import dev.fileanalysis.crypto.ClientKeyPair;
 import dev.fileanalysis.crypto.JobSignature;
 import dev.fileanalysis.model.Job;
@@ -51,6 +54,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -176,6 +180,43 @@ class EmbeddedPipelineIT {
         byte[] whole = concat(chunks);
         assertThat(answer.path("size").asLong()).isEqualTo(whole.length);
         assertThat(answer.path("sha256").asText()).isEqualTo(sha256(whole));
+
+        Properties devstack = pipeline.devstack();
+        try (S3Client s3 = s3(devstack)) {
+            assertThat(s3.listObjectsV2(list -> list.bucket(devstack.getProperty("s3.bucket"))
+                    .prefix("chunks/" + job.file() + "/")).contents())
+                    .as("chunks of a job whose result is stored").isEmpty();
+        }
+    }
+
+    @Test
+    void theServerRefusesAJobWhoseSignatureDoesNotMatchWith400() throws Exception {
+        TestClient device = new TestClient(serverUrl, tokenUrl, "bad-signature-user");
+        ServerApiClient.Reservation reservation = device.server.reserveJob();
+        Job signed = JobSignature.sign(Job.unsigned(reservation.id(), "1.0.0", TestClient.CREATED.format(Instant.now()),
+                reservation.bucket(), reservation.region(), reservation.file(), device.keys.publicKey().clientId()), device.keys);
+        Job tampered = new Job(signed.id(), "1.0.1", signed.created(), signed.bucket(), signed.region(), signed.file(),
+                signed.client(), signed.signature(), null, null, null, null, null, null, null);
+
+        assertThatThrownBy(() -> device.server.registerJob(tampered))
+                .isInstanceOfSatisfying(ServerCallException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("signature");
+        assertThat(device.server.job(signed.id()).status()).as("the reservation is untouched").isEqualTo("RESERVED");
+    }
+
+    @Test
+    void processorsOpenNoListeningSocket() throws Exception {
+        List<ProcessHandle> processors = pipeline.roleProcesses("processor");
+        assertThat(processors).hasSize(2);
+        Set<String> listening = ListeningSockets.inodes();
+        for (ProcessHandle processor : processors) {
+            assertThat(ListeningSockets.socketInodesOf(processor.pid()))
+                    .as("listening sockets of processor pid " + processor.pid())
+                    .doesNotContainAnyElementsOf(listening);
+        }
+        // The check itself can see a listening socket: the server's.
+        ProcessHandle server = pipeline.roleProcesses("server").get(0);
+        assertThat(ListeningSockets.socketInodesOf(server.pid())).containsAnyElementsOf(listening);
     }
 
     @Test

@@ -113,6 +113,21 @@ final class RunningPipeline implements AutoCloseable {
         return Files.readString(data.resolve("logs").resolve(role + ".log"), StandardCharsets.UTF_8);
     }
 
+    /** The running processes of one role started by `pipeline up`, found by their command line. */
+    List<ProcessHandle> roleProcesses(String role) {
+        return up.descendants().filter(handle -> {
+            // read /proc directly: ProcessHandle.Info drops the arguments of very long command lines
+            try {
+                List<String> arguments = List.of(Files.readString(Path.of("/proc", Long.toString(handle.pid()), "cmdline"),
+                        StandardCharsets.UTF_8).split("\0"));
+                int main = arguments.indexOf("dev.fileanalysis.cli.Pipeline");
+                return main >= 0 && main + 1 < arguments.size() && arguments.get(main + 1).equals(role);
+            } catch (IOException gone) {
+                return false;
+            }
+        }).toList();
+    }
+
     /** Starts one more role process next to the system ({@code pipeline ROLE ARGS}), stopped with it. */
     Process startRole(String name, String role, String... arguments) throws IOException {
         List<String> command = java("256m");
