@@ -87,7 +87,9 @@ public final class UpCommand implements Callable<Integer> {
         int serverPort = Processes.freePort();
 
         List<String> devstack = new ArrayList<>(DevstackCommand.devstackCommand(home));
-        devstack.addAll(List.of("--data", dataFolder.toString(), "--s3-port", Integer.toString(s3Port),
+        // --exit-on-stdin-close: the devstack's stdin is a pipe from this process, so even if this
+        // process is killed outright the emulators (and dynalite) go with it.
+        devstack.addAll(List.of("--exit-on-stdin-close", "--data", dataFolder.toString(), "--s3-port", Integer.toString(s3Port),
                 "--dynamodb-port", Integer.toString(dynamoPort), "--oidc-port", Integer.toString(oidcPort)));
         SupervisedProcess emulators = launch("devstack", devstack, home, logs, out);
         emulators.awaitLine("devstack ready", START_TIMEOUT);

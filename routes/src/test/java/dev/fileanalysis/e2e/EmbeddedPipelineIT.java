@@ -220,6 +220,24 @@ class EmbeddedPipelineIT {
     }
 
     @Test
+    void aKilledClientIsRestartedAndKeepsTheDeviceKey() throws Exception {
+        String keyBefore = Files.readString(data.resolve("client-key.json"));
+        ProcessHandle client = pipeline.roleProcesses("client").get(0);
+        client.destroyForcibly();
+        await("the client is gone").atMost(Duration.ofSeconds(30)).until(() -> !client.isAlive());
+
+        byte[] content = "sent after the client came back".getBytes(StandardCharsets.UTF_8);
+        drop(Map.of("after-restart.txt", content));
+        JsonNode result = awaitResult("after-restart.txt.json");
+
+        assertThat(pipeline.roleProcesses("client")).singleElement()
+                .satisfies(restarted -> assertThat(restarted.pid()).isNotEqualTo(client.pid()));
+        assertThat(pipeline.output()).anySatisfy(line -> assertThat(line).startsWith("client restarted"));
+        assertThat(result.path("result").path("sha256").asText()).isEqualTo(sha256(content));
+        assertThat(Files.readString(data.resolve("client-key.json"))).as("the device key survives restarts").isEqualTo(keyBefore);
+    }
+
+    @Test
     void withTwoProcessorsEveryJobIsAnalysedExactlyOnce() throws Exception {
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (int i = 0; i < 12; i++) {
