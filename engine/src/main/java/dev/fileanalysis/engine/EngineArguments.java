@@ -17,7 +17,7 @@ record EngineArguments(Path configFile, boolean configGiven, List<String> proper
             "  " + EngineConfig.PORT + " [ENGINE_PORT]                          default 0 (any free port)",
             "  " + EngineConfig.MAX_BODY_BYTES + " [ENGINE_MAX_BODY_BYTES]      default unlimited",
             "  " + EngineConfig.THREADS + " [ENGINE_THREADS]                    default 4",
-            "  " + EngineConfig.READ_TIMEOUT_MS + " [ENGINE_READ_TIMEOUT_MS]    default 30000 (0 = none)",
+            "  " + EngineConfig.READ_TIMEOUT_MS + " [ENGINE_READ_TIMEOUT_MS]    default 600000 (0 = none)",
             "  " + EngineConfig.ALLOW_NON_LOOPBACK + " [ENGINE_ALLOW_NON_LOOPBACK] default false");
 
     static EngineArguments parse(String... args) {

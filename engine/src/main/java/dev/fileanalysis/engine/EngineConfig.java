@@ -74,7 +74,7 @@ public record EngineConfig(
 
     /** Loopback, a free port, no body limit, 4 threads, 30 s read timeout. */
     public static EngineConfig defaults() {
-        return new EngineConfig("127.0.0.1", 0, UNLIMITED, 4, Duration.ofSeconds(30), false);
+        return new EngineConfig("127.0.0.1", 0, UNLIMITED, 4, Duration.ofMinutes(10), false);
     }
 
     public EngineConfig withHost(String value) {

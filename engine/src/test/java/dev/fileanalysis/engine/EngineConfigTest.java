@@ -29,7 +29,7 @@ class EngineConfigTest {
         assertThat(config.port()).isZero();
         assertThat(config.maxBodyBytes()).isEqualTo(EngineConfig.UNLIMITED);
         assertThat(config.threads()).isEqualTo(4);
-        assertThat(config.readTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.readTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.allowNonLoopback()).isFalse();
     }
 

@@ -66,6 +66,7 @@ import static org.awaitility.Awaitility.await;
 class EmbeddedPipelineIT {
 
     private static final Duration RESULT_TIMEOUT = Duration.ofMinutes(3);
+    private static final int MAX_FILE_BYTES = 40 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ANALYSED = Pattern.compile("analysed job=(job-[0-9a-f-]{36}) ");
     private static final Pattern CLAIMED = Pattern.compile("claimed job (job-[0-9a-f-]{36})");
@@ -82,7 +83,8 @@ class EmbeddedPipelineIT {
     void startPipeline() throws Exception {
         pipeline = RunningPipeline.start(data,
                 "client.stable-ms=300", "client.poll-ms=100", "client.result-poll-ms=250",
-                "client.chunk-bytes=1048576", "processor.claim-interval-ms=100");
+                "client.chunk-bytes=1048576", "client.max-file-bytes=" + MAX_FILE_BYTES,
+                "processor.claim-interval-ms=100");
         serverUrl = pipeline.address("server");
         tokenUrl = URI.create(pipeline.devstack().getProperty("oidc.token-url"));
     }
@@ -135,6 +137,15 @@ class EmbeddedPipelineIT {
     }
 
     @Test
+    void aFileLargerThanTheClientAllowsGetsAFailedResultThatSaysWhy() throws Exception {
+        drop(Map.of("too-big.bin", new byte[MAX_FILE_BYTES + 1]));
+        JsonNode result = awaitResult("too-big.bin.json");
+        assertThat(result.path("status").asText()).isEqualTo("FAILED");
+        assertThat(result.path("name").asText()).isEqualTo("too-big.bin");
+        assertThat(result.path("error").asText()).contains("too-big.bin").contains("client.max-file-bytes");
+    }
+
+    @Test
     void aFileDroppedAgainUnderTheSameNameGetsASecondResultBesideTheFirst() throws Exception {
         byte[] first = "first version".getBytes(StandardCharsets.UTF_8);
         byte[] second = "the second, longer version".getBytes(StandardCharsets.UTF_8);
@@ -178,6 +189,11 @@ class EmbeddedPipelineIT {
         assertThat(result.status()).isEqualTo(Job.DONE);
         JsonNode answer = device.decrypt(result);
         byte[] whole = concat(chunks);
+
+        // The server keeps the result until its device acknowledges it, then drops it.
+        assertThat(device.result(job.id())).as("still there before it is acknowledged").isPresent();
+        device.server.acknowledgeResult(result.id());
+        assertThat(device.result(job.id())).as("gone once acknowledged").isEmpty();
         assertThat(answer.path("size").asLong()).isEqualTo(whole.length);
         assertThat(answer.path("sha256").asText()).isEqualTo(sha256(whole));
 
