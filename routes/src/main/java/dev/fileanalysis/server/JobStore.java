@@ -41,8 +41,8 @@ public final class JobStore {
         this.table = table;
     }
 
-    /** A stored job together with who owns it. */
-    public record StoredJob(Job job, String owner) {
+    /** A stored job together with who owns it and the id of its result, once it has one. */
+    public record StoredJob(Job job, String owner, String result) {
     }
 
     public void reserve(String id, String owner, String bucket, String region, String file) {
@@ -226,7 +226,7 @@ public final class JobStore {
                 str(item, "region"), str(item, "file"), str(item, "client"), str(item, "signature"),
                 str(item, "status"), num(item, "chunks"), num(item, "totalChunks"), str(item, "processor"),
                 str(item, "uploaded"), num(item, "analysed"), str(item, "error"));
-        return new StoredJob(job, str(item, "owner"));
+        return new StoredJob(job, str(item, "owner"), str(item, "result"));
     }
 
     static AttributeValue s(String value) {

@@ -128,6 +128,11 @@ public final class ProcessorApi {
             throw ApiException.conflict("Job " + id + " is not held by " + processor + "; its result is refused.");
         }
         if (!Job.PROCESSING.equals(job.status())) {
+            if (resultId.equals(stored.result()) && status.equals(job.status())) {
+                // The same processor posting again because it never saw our answer: the result is
+                // already stored, so the retry succeeds without storing anything twice.
+                return new Result(resultId, id, job.client(), job.status(), null, null, null);
+            }
             throw ApiException.conflict("Job " + id + " already ended (" + job.status() + "); a second result is refused.");
         }
         Result result = new Result(resultId, id, job.client(), status, (String) payload, (String) error, Instant.now().toString());

@@ -321,6 +321,30 @@ class EmbeddedPipelineIT {
     }
 
     @Test
+    void aResultIsStoredOnceEvenWhenItsProcessorRetriesAndNoOtherProcessorMayPostOne() throws Exception {
+        TestClient device = new TestClient(serverUrl, tokenUrl, "retry-user");
+        // Version 7 is outside every running processor's range: this test is the only processor for it.
+        Job job = submitWhole(device, "7.0.0", "retried result".getBytes(StandardCharsets.UTF_8));
+        ServerApiClient processor = new ServerApiClient(http, serverUrl, new dev.fileanalysis.api.TokenSource(http, tokenUrl, "processor", "x"));
+        String me = "processor-" + java.util.UUID.randomUUID();
+        String intruder = "processor-" + java.util.UUID.randomUUID();
+        Job claimed = await().atMost(RESULT_TIMEOUT).until(() -> processor.claimJob(me, ">=7.0.0 <8.0.0"), c -> c != null);
+        assertThat(claimed.id()).isEqualTo(job.id());
+        assertThat(processor.claimJob(intruder, ">=7.0.0 <8.0.0")).as("a claimed job is not offered twice").isNull();
+
+        assertThatThrownBy(() -> processor.storeResult(job.id(), intruder, Job.DONE, "00:00:00:00", null))
+                .isInstanceOfSatisfying(ServerCallException.class, e -> assertThat(e.status()).isEqualTo(409));
+        String payload = dev.fileanalysis.crypto.ResultCipher.encrypt("{\"size\":14}".getBytes(StandardCharsets.UTF_8),
+                device.keys.publicKey());
+        processor.storeResult(job.id(), me, Job.DONE, payload, null);
+        processor.storeResult(job.id(), me, Job.DONE, payload, null);
+
+        List<Result> results = device.server.results(device.keys.publicKey().clientId());
+        assertThat(results).filteredOn(r -> r.job().equals(job.id())).hasSize(1);
+        assertThat(device.decrypt(results.get(0)).path("size").asInt()).isEqualTo(14);
+    }
+
+    @Test
     void requestsWithoutATokenOrWithAForgedTokenAreRefusedWith401() throws Exception {
         HttpResponse<String> anonymous = post("/api/jobs", null);
         assertThat(anonymous.statusCode()).isEqualTo(401);
