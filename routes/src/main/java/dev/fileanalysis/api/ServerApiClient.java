@@ -30,11 +30,17 @@ public final class ServerApiClient {
     private final HttpClient http;
     private final URI base;
     private final TokenSource tokens;
+    private final RetryPolicy retry;
 
     public ServerApiClient(HttpClient http, URI base, TokenSource tokens) {
+        this(http, base, tokens, RetryPolicy.DEFAULT);
+    }
+
+    public ServerApiClient(HttpClient http, URI base, TokenSource tokens, RetryPolicy retry) {
         this.http = http;
         this.base = base;
         this.tokens = tokens;
+        this.retry = retry;
     }
 
     public record Reservation(String id, String bucket, String region, String file) {
@@ -48,8 +54,16 @@ public final class ServerApiClient {
 
     // ---- client side ----
 
+    /**
+     * Reserves a job. {@code request} makes the call idempotent: the server answers a repeated
+     * request id with the same reservation, so a retry after a lost answer reserves nothing twice.
+     */
+    public Reservation reserveJob(String request) throws IOException, InterruptedException {
+        return JSON.treeToValue(call("POST", "/api/jobs", JSON.writeValueAsString(Map.of("request", request))), Reservation.class);
+    }
+
     public Reservation reserveJob() throws IOException, InterruptedException {
-        return JSON.treeToValue(call("POST", "/api/jobs", "{}"), Reservation.class);
+        return reserveJob(java.util.UUID.randomUUID().toString());
     }
 
     public Job registerJob(Job signed) throws IOException, InterruptedException {
@@ -114,6 +128,17 @@ public final class ServerApiClient {
                 JSON.writeValueAsString(Map.of("processor", processorId, "analysed", analysed)));
     }
 
+    /** Renews this processor's lease on a job; a {@link ServerCallException} with 409 means it lost the job. */
+    public void renewLease(String jobId, String processorId) throws IOException, InterruptedException {
+        call("POST", "/api/processor/jobs/" + jobId + "/lease", JSON.writeValueAsString(Map.of("processor", processorId)));
+    }
+
+    /** Gives a job back after a failed attempt, so that it is tried again. */
+    public void releaseJob(String jobId, String processorId, String reason) throws IOException, InterruptedException {
+        call("POST", "/api/processor/jobs/" + jobId + "/release",
+                JSON.writeValueAsString(Map.of("processor", processorId, "reason", reason)));
+    }
+
     public void storeResult(String jobId, String processorId, String status, String payload, String error)
             throws IOException, InterruptedException {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
@@ -128,7 +153,17 @@ public final class ServerApiClient {
         call("POST", "/api/processor/jobs/" + jobId + "/result", JSON.writeValueAsString(body));
     }
 
+    /**
+     * One API call, retried while the failure may be passing (the server restarting, a network
+     * error, 5xx, 429) with exponential back-off and full jitter, within {@link RetryPolicy}'s
+     * budget. Refusals (4xx) are final and reported at once. Every call of this API is idempotent,
+     * so a retry after a lost answer does no harm.
+     */
     private JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
+        return retry.run(method + " " + path, () -> callOnce(method, path, body));
+    }
+
+    private JsonNode callOnce(String method, String path, String body) throws IOException, InterruptedException {
         HttpResponse<String> response = send(method, path, body);
         if (response.statusCode() == 401) {
             // The token may have expired early or the provider rotated keys: one fresh token, once.

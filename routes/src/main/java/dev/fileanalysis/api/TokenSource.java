@@ -59,8 +59,8 @@ public final class TokenSource {
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IOException("Sign-in at " + tokenUrl + " as '" + clientId + "' failed with HTTP " + response.statusCode()
-                    + ": " + abbreviate(response.body()));
+            throw new ServerCallException(response.statusCode(), "Sign-in at " + tokenUrl + " as '" + clientId
+                    + "' failed with HTTP " + response.statusCode() + ": " + abbreviate(response.body()));
         }
         JsonNode body = JSON.readTree(response.body());
         String accessToken = body.path("access_token").asText(null);

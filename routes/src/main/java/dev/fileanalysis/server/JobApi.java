@@ -1,5 +1,6 @@
 package dev.fileanalysis.server;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -52,10 +53,38 @@ public final class JobApi {
         this.maxChunkBytes = maxChunkBytes;
     }
 
-    public Map<String, Object> reserve(@ExchangeProperty(Authorization.CALLER) Caller caller) {
-        String id = "job-" + UUID.randomUUID();
-        String file = "file-" + UUID.randomUUID();
-        jobs.reserve(id, caller.subject(), chunks.bucket(), region, file);
+    /**
+     * Reserves a job id and its chunk location. The optional {@code request} id makes the call
+     * idempotent: ids are derived from the caller and the request, so a retried request gets the
+     * reservation it already has instead of a second one.
+     */
+    public Map<String, Object> reserve(@ExchangeProperty(Authorization.CALLER) Caller caller, String body) {
+        String request = null;
+        if (body != null && !body.isBlank()) {
+            Map<String, Object> fields = Json.object(body, "reservation request", Set.of("request"));
+            if (fields.containsKey("request")) {
+                request = Json.string(fields, "request", "reservation request");
+                if (request.length() > 100) {
+                    throw ApiException.badRequest("Field 'request' of the reservation request must be at most 100 characters.");
+                }
+            }
+        }
+        String id;
+        String file;
+        if (request == null) {
+            id = "job-" + UUID.randomUUID();
+            file = "file-" + UUID.randomUUID();
+        } else {
+            String seed = caller.subject() + "\n" + request;
+            id = "job-" + UUID.nameUUIDFromBytes(("job\n" + seed).getBytes(StandardCharsets.UTF_8));
+            file = "file-" + UUID.nameUUIDFromBytes(("file\n" + seed).getBytes(StandardCharsets.UTF_8));
+        }
+        if (!jobs.reserve(id, caller.subject(), chunks.bucket(), region, file)) {
+            StoredJob existing = jobs.find(id).orElseThrow();
+            if (!caller.subject().equals(existing.owner())) {
+                throw ApiException.conflict("Reservation request " + request + " is already used.");
+            }
+        }
         Map<String, Object> reservation = new LinkedHashMap<>();
         reservation.put("id", id);
         reservation.put("bucket", chunks.bucket());
@@ -177,12 +206,16 @@ public final class JobApi {
         if (id == null || !RESULT_ID.matcher(id).matches()) {
             throw ApiException.badRequest("'" + id + "' is not a result id.");
         }
-        String owner = results.ownerOf(id).orElseThrow(() -> ApiException.notFound("Result " + id + " not found (already fetched?)."));
+        // Acknowledging twice (a retry after a lost answer) is the same as once.
+        String owner = results.ownerOf(id).orElse(null);
+        if (owner == null) {
+            return Map.of("acknowledged", id);
+        }
         if (!owner.equals(caller.subject())) {
-            throw ApiException.notFound("Result " + id + " not found (already fetched?).");
+            throw ApiException.notFound("Result " + id + " not found.");
         }
         results.delete(id);
-        return Map.of("deleted", id);
+        return Map.of("acknowledged", id);
     }
 
     private StoredJob owned(Caller caller, String id) {
