@@ -24,6 +24,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param uploaded    ISO time the last chunk landed, or null while uploading
  * @param analysed    chunks the holding processor has fed to the engine so far
  * @param error       why the job FAILED, a sentence a person can act on
+ * @param attempts    how many times a processor has claimed the job (a claim whose lease expired,
+ *                    or an engine failure released for another try, leads to the next attempt)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -42,7 +44,16 @@ public record Job(
         String processor,
         String uploaded,
         Integer analysed,
-        String error) {
+        String error,
+        Integer attempts) {
+
+    /** A job without attempt count, as clients and tools build it. */
+    public Job(String id, String version, String created, String bucket, String region, String file, String client,
+               String signature, String status, Integer chunks, Integer totalChunks, String processor, String uploaded,
+               Integer analysed, String error) {
+        this(id, version, created, bucket, region, file, client, signature, status, chunks, totalChunks, processor,
+                uploaded, analysed, error, null);
+    }
 
     public static final String UPLOADING = "UPLOADING";
     public static final String UPLOADED = "UPLOADED";
@@ -58,6 +69,6 @@ public record Job(
 
     public Job withSignature(String newSignature) {
         return new Job(id, version, created, bucket, region, file, client, newSignature, status, chunks, totalChunks,
-                processor, uploaded, analysed, error);
+                processor, uploaded, analysed, error, attempts);
     }
 }

@@ -10,10 +10,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.BooleanSupplier;
 
 import dev.fileanalysis.api.ServerApiClient;
 import dev.fileanalysis.api.ServerApiClient.ChunkDownloads;
 import dev.fileanalysis.api.ServerApiClient.ChunkUrl;
+import dev.fileanalysis.api.ServerCallException;
 import dev.fileanalysis.chunk.ChunkCodec;
 import dev.fileanalysis.model.Job;
 import org.slf4j.Logger;
@@ -37,6 +39,7 @@ public final class ChunkStream extends InputStream {
     private final long maxChunkBytes;
     private final Duration stallTimeout;
     private final ProgressReporter progress;
+    private final BooleanSupplier lost;
     private final Deque<ChunkUrl> pending = new ArrayDeque<>();
 
     private InputStream current;
@@ -51,7 +54,7 @@ public final class ChunkStream extends InputStream {
     }
 
     public ChunkStream(ServerApiClient server, HttpClient http, Job job, String processorId, long maxChunkBytes,
-                       Duration stallTimeout, ProgressReporter progress) {
+                       Duration stallTimeout, ProgressReporter progress, BooleanSupplier lost) {
         this.server = server;
         this.http = http;
         this.job = job;
@@ -59,6 +62,7 @@ public final class ChunkStream extends InputStream {
         this.maxChunkBytes = maxChunkBytes;
         this.stallTimeout = stallTimeout;
         this.progress = progress;
+        this.lost = lost;
     }
 
     public long bytesRead() {
@@ -99,15 +103,27 @@ public final class ChunkStream extends InputStream {
         long deadline = System.nanoTime() + stallTimeout.toNanos();
         Duration wait = FIRST_POLL;
         while (pending.isEmpty()) {
+            if (lost.getAsBoolean()) {
+                throw new JobGoneException("job " + job.id() + " was taken over by another processor (lease lost)");
+            }
             ChunkDownloads downloads;
             try {
                 downloads = server.chunkDownloads(job.id(), processorId, nextChunk);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("stopped while waiting for chunk " + nextChunk + " of job " + job.id());
+            } catch (ServerCallException refused) {
+                if (refused.status() == 403 || refused.status() == 409) {
+                    throw new JobGoneException("job " + job.id() + " is no longer held by this processor: " + refused.getMessage());
+                }
+                throw refused;
+            }
+            Job now = downloads.job();
+            if (Job.DONE.equals(now.status()) || Job.FAILED.equals(now.status())) {
+                throw new JobGoneException("job " + job.id() + " ended while it was analysed: "
+                        + (now.error() == null ? now.status() : now.error()));
             }
             pending.addAll(downloads.urls());
-            Job now = downloads.job();
             if (pending.isEmpty()) {
                 if (now.totalChunks() != null && nextChunk >= now.totalChunks()) {
                     return false;

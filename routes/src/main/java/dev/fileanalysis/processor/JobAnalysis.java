@@ -9,6 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fileanalysis.api.ServerApiClient;
+import dev.fileanalysis.api.ServerCallException;
 import dev.fileanalysis.crypto.ClientPublicKey;
 import dev.fileanalysis.crypto.JobSignature;
 import dev.fileanalysis.crypto.ResultCipher;
@@ -34,15 +35,20 @@ public final class JobAnalysis {
     private final ServerApiClient server;
     private final HttpClient http;
     private final JobClaimer claimer;
+    private final LeaseKeeper leases;
     private final long maxChunkBytes;
     private final Duration stallTimeout;
+    private final int engineAttempts;
 
-    public JobAnalysis(ServerApiClient server, HttpClient http, JobClaimer claimer, long maxChunkBytes, Duration stallTimeout) {
+    public JobAnalysis(ServerApiClient server, HttpClient http, JobClaimer claimer, LeaseKeeper leases,
+                       long maxChunkBytes, Duration stallTimeout, int engineAttempts) {
         this.server = server;
         this.http = http;
         this.claimer = claimer;
+        this.leases = leases;
         this.maxChunkBytes = maxChunkBytes;
         this.stallTimeout = stallTimeout;
+        this.engineAttempts = engineAttempts;
     }
 
     /**
@@ -53,9 +59,11 @@ public final class JobAnalysis {
     public void begin(Exchange exchange) {
         Job job = exchange.getIn().getBody(Job.class);
         exchange.setProperty(JOB, job);
+        leases.hold(job.id());
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
+                leases.letGo(job.id());
                 claimer.release();
             }
         });
@@ -70,7 +78,7 @@ public final class JobAnalysis {
     public ChunkStream openChunks(Exchange exchange) {
         Job job = exchange.getProperty(JOB, Job.class);
         return new ChunkStream(server, http, job, claimer.processorId(), maxChunkBytes, stallTimeout,
-                analysed -> reportProgress(job, analysed));
+                analysed -> reportProgress(job, analysed), () -> leases.lost(job.id()));
     }
 
     /** Encrypts the engine's JSON answer to the job's client key and stores it as the job's result. */
@@ -93,14 +101,40 @@ public final class JobAnalysis {
         LOG.info("job {} DONE, result encrypted to its client", job.id());
     }
 
-    /** Delivers the reason a job failed: encrypted like a result, or in plain words when the job's key cannot be trusted. */
+    /**
+     * Delivers the reason a job failed: encrypted like a result, or in plain words when the job's
+     * key cannot be trusted; or gives the job back for another attempt while attempts remain.
+     */
     public void deliverFailure(Exchange exchange) throws Exception {
+        try {
+            handleFailure(exchange);
+        } catch (ServerCallException refused) {
+            if (refused.status() != 409 && refused.status() != 403) {
+                throw refused;
+            }
+            // Taken over or ended meanwhile: the server refuses, rightly, whatever we had to say.
+            LOG.warn("job {} is no longer ours: {}", exchange.getProperty(JOB, Job.class).id(), refused.getMessage());
+        }
+    }
+
+    private void handleFailure(Exchange exchange) throws Exception {
         Job job = exchange.getProperty(JOB, Job.class);
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = describe(failure);
         if (Boolean.TRUE.equals(exchange.getProperty(SIGNATURE_REJECTED, Boolean.class))) {
             LOG.warn("job {} FAILED: {}", job.id(), reason);
             server.storeResult(job.id(), claimer.processorId(), Job.FAILED, null, reason);
+            return;
+        }
+        if (leases.lost(job.id()) || isJobGone(failure)) {
+            // Another processor holds it now, or the server ended it: not ours to answer for.
+            LOG.warn("stopped work on job {}: {}", job.id(), reason);
+            return;
+        }
+        int attempt = job.attempts() == null ? 1 : job.attempts();
+        if (attempt < engineAttempts && isEngineFailure(failure)) {
+            LOG.warn("job {} attempt {} of {} failed, giving it back for another: {}", job.id(), attempt, engineAttempts, reason);
+            server.releaseJob(job.id(), claimer.processorId(), reason);
             return;
         }
         deliver(job, Job.FAILED, reason);
@@ -120,6 +154,27 @@ public final class JobAnalysis {
             // Progress is informational; the analysis goes on.
             LOG.debug("could not report progress of job {}: {}", job.id(), e.getMessage());
         }
+    }
+
+    private static boolean isJobGone(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JobGoneException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The engine refused, timed out or could not be reached: worth another attempt. */
+    private static boolean isEngineFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof HttpOperationFailedException || cause instanceof java.net.ConnectException
+                    || cause instanceof java.net.SocketTimeoutException
+                    || cause instanceof org.apache.hc.core5.http.NoHttpResponseException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A sentence a person can act on, for each way the engine call can fail. */

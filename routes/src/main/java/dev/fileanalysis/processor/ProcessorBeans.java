@@ -30,10 +30,13 @@ public class ProcessorBeans implements CamelConfiguration {
         ServerApiClient server = new ServerApiClient(http, URI.create(settings.require("processor.server-url")), tokens);
         int workers = settings.getInt("processor.workers", 2);
         JobClaimer claimer = new JobClaimer(server, processorId, settings.require("processor.supported-versions"), workers);
+        LeaseKeeper leases = new LeaseKeeper(server, processorId);
         camel.getRegistry().bind("jobClaimer", claimer);
-        camel.getRegistry().bind("jobAnalysis", new JobAnalysis(server, http, claimer,
+        camel.getRegistry().bind("leaseKeeper", leases);
+        camel.getRegistry().bind("jobAnalysis", new JobAnalysis(server, http, claimer, leases,
                 settings.getLong("processor.max-chunk-bytes", 64L << 20),
-                Duration.ofSeconds(settings.getLong("processor.upload-stall-seconds", 600))));
+                Duration.ofSeconds(settings.getLong("processor.upload-stall-seconds", 600)),
+                settings.getInt("processor.engine-attempts", 3)));
         LoggerFactory.getLogger(ProcessorBeans.class).info("processor {} with {} workers, supports client versions {}",
                 processorId, workers, settings.require("processor.supported-versions"));
     }

@@ -45,7 +45,8 @@ public final class JobStore {
     public record StoredJob(Job job, String owner, String result) {
     }
 
-    public void reserve(String id, String owner, String bucket, String region, String file) {
+    /** Reserves a job id; false when that id is already taken (a retried reservation). */
+    public boolean reserve(String id, String owner, String bucket, String region, String file) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("id", s(id));
         item.put("status", s(RESERVED));
@@ -54,9 +55,14 @@ public final class JobStore {
         item.put("region", s(region));
         item.put("file", s(file));
         item.put("reserved", s(Instant.now().toString()));
-        dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
-                .conditionExpression("attribute_not_exists(#id)")
-                .expressionAttributeNames(namesIn("attribute_not_exists(#id)")).build());
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(#id)")
+                    .expressionAttributeNames(namesIn("attribute_not_exists(#id)")).build());
+            return true;
+        } catch (ConditionalCheckFailedException taken) {
+            return false;
+        }
     }
 
     public Optional<StoredJob> find(String id) {
@@ -73,13 +79,14 @@ public final class JobStore {
         try {
             dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(job.id())))
                     .updateExpression("SET #status = :uploading, #version = :version, #created = :created, "
-                            + "#client = :client, #signature = :signature, #chunks = :zero")
+                            + "#client = :client, #signature = :signature, #chunks = :zero, #progressAt = :now")
                     .conditionExpression("#status = :reserved")
-                    .expressionAttributeNames(namesIn("#chunks #client #created #signature #status #version"))
+                    .expressionAttributeNames(namesIn("#chunks #client #created #signature #status #version #progressAt"))
                     .expressionAttributeValues(Map.of(
                             ":uploading", s(Job.UPLOADING), ":reserved", s(RESERVED),
                             ":version", s(job.version()), ":created", s(job.created()),
-                            ":client", s(job.client()), ":signature", s(job.signature()), ":zero", n(0)))
+                            ":client", s(job.client()), ":signature", s(job.signature()), ":zero", n(0),
+                            ":now", n(System.currentTimeMillis())))
                     .build());
             return true;
         } catch (ConditionalCheckFailedException e) {
@@ -91,10 +98,10 @@ public final class JobStore {
     public Job recordUploadProgress(String id, int chunks) {
         try {
             return toStoredJob(dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(id)))
-                    .updateExpression("SET #chunks = :chunks")
+                    .updateExpression("SET #chunks = :chunks, #progressAt = :now")
                     .conditionExpression("#chunks < :chunks AND attribute_not_exists(#uploaded)")
-                    .expressionAttributeNames(namesIn("#chunks #uploaded"))
-                    .expressionAttributeValues(Map.of(":chunks", n(chunks)))
+                    .expressionAttributeNames(namesIn("#chunks #uploaded #progressAt"))
+                    .expressionAttributeValues(Map.of(":chunks", n(chunks), ":now", n(System.currentTimeMillis())))
                     .returnValues(ReturnValue.ALL_NEW).build()).attributes()).job();
         } catch (ConditionalCheckFailedException e) {
             return find(id).orElseThrow().job();
@@ -134,39 +141,123 @@ public final class JobStore {
         }
     }
 
-    /** Oldest claimable jobs of one status (UPLOADING or UPLOADED), at most {@code limit}. */
-    public List<Job> claimable(String status, int limit) {
+    /**
+     * Oldest claimable jobs of one status, at most {@code limit}: unclaimed UPLOADING or UPLOADED
+     * jobs, or PROCESSING jobs whose holder's lease has run out (the holder died or hangs).
+     */
+    public List<Job> claimable(String status, int limit, long nowMillis) {
         List<Job> jobs = new ArrayList<>();
-        var response = dynamo.query(QueryRequest.builder().tableName(table).indexName(STATUS_INDEX)
-                .keyConditionExpression("#status = :status")
-                    .expressionAttributeNames(namesIn("#status"))
-                    .expressionAttributeValues(Map.of(":status", s(status)))
-                .limit(limit).build());
-        for (Map<String, AttributeValue> item : response.items()) {
-            if (!item.containsKey("processor")) {
+        for (Map<String, AttributeValue> item : byStatus(status, null, limit)) {
+            boolean unclaimed = !item.containsKey("processor");
+            Long leaseUntil = longNum(item, "leaseUntil");
+            boolean leaseExpired = leaseUntil != null && leaseUntil < nowMillis;
+            if (Job.PROCESSING.equals(status) ? leaseExpired : unclaimed) {
                 jobs.add(toStoredJob(item).job());
             }
         }
         return jobs;
     }
 
+    /** Items of one status, oldest first, optionally only those created before {@code createdBefore}. */
+    List<Map<String, AttributeValue>> byStatus(String status, String createdBefore, int limit) {
+        String condition = createdBefore == null ? "#status = :status" : "#status = :status AND #created < :before";
+        Map<String, AttributeValue> values = createdBefore == null
+                ? Map.of(":status", s(status)) : Map.of(":status", s(status), ":before", s(createdBefore));
+        return dynamo.query(QueryRequest.builder().tableName(table).indexName(STATUS_INDEX)
+                .keyConditionExpression(condition)
+                .expressionAttributeNames(namesIn(condition))
+                .expressionAttributeValues(values)
+                .limit(limit).build()).items();
+    }
+
     /**
      * Claims a job for one processor with a conditional write, so that of several processors
      * racing for the same job exactly one wins.
      */
-    public Optional<Job> claim(String id, String seenStatus, String processor) {
+    public Optional<Job> claim(Job seen, String processor, long nowMillis, long leaseMillis) {
+        String update = "SET #processor = :processor, #status = :processing, #claimed = :now, #leaseUntil = :until "
+                + "ADD #attempts :one";
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":processor", s(processor),
+                ":processing", s(Job.PROCESSING), ":now", s(Instant.ofEpochMilli(nowMillis).toString()),
+                ":until", n(nowMillis + leaseMillis), ":one", n(1), ":seen", s(seen.status())));
+        String condition;
+        if (Job.PROCESSING.equals(seen.status())) {
+            // Taking over from a holder whose lease ran out: only if it still holds the job and
+            // has not renewed in the meantime.
+            condition = "#status = :seen AND #processor = :previous AND #leaseUntil < :nowMillis";
+            values.put(":previous", s(seen.processor()));
+            values.put(":nowMillis", n(nowMillis));
+        } else {
+            condition = "attribute_not_exists(#processor) AND #status = :seen";
+        }
         try {
-            return Optional.of(toStoredJob(dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
-                    .key(Map.of("id", s(id)))
-                    .updateExpression("SET #processor = :processor, #status = :processing, #claimed = :now")
-                    .conditionExpression("attribute_not_exists(#processor) AND #status = :seen")
-                    .expressionAttributeNames(namesIn("#claimed #processor #status"))
-                    .expressionAttributeValues(Map.of(":processor", s(processor), ":processing", s(Job.PROCESSING),
-                            ":now", s(Instant.now().toString()), ":seen", s(seenStatus)))
-                    .returnValues(ReturnValue.ALL_NEW).build()).attributes()).job());
+            return Optional.of(toStoredJob(dynamo.updateItem(update(id(seen), update, condition, values)).attributes()).job());
         } catch (ConditionalCheckFailedException lost) {
             return Optional.empty();
         }
+    }
+
+    /** Extends the holder's lease; false when it does not hold the job any more. */
+    public boolean renewLease(String id, String processor, long untilMillis) {
+        try {
+            dynamo.updateItem(update(id, "SET #leaseUntil = :until", "#processor = :processor AND #status = :processing",
+                    Map.of(":until", n(untilMillis), ":processor", s(processor), ":processing", s(Job.PROCESSING))));
+            return true;
+        } catch (ConditionalCheckFailedException lost) {
+            return false;
+        }
+    }
+
+    /**
+     * Gives a job back for another attempt (its engine failed): it becomes claimable again, by
+     * any processor. False when the caller does not hold it.
+     */
+    public boolean release(String id, String processor, String reason) {
+        Job job = find(id).map(StoredJob::job).orElse(null);
+        if (job == null) {
+            return false;
+        }
+        String back = job.uploaded() == null ? Job.UPLOADING : Job.UPLOADED;
+        try {
+            dynamo.updateItem(update(id, "SET #status = :back, #lastError = :reason REMOVE #processor, #leaseUntil, #analysed",
+                    "#processor = :processor AND #status = :processing",
+                    Map.of(":back", s(back), ":reason", s(reason), ":processor", s(processor), ":processing", s(Job.PROCESSING))));
+            return true;
+        } catch (ConditionalCheckFailedException lost) {
+            return false;
+        }
+    }
+
+    /** Ends a job that is not held by a working processor (abandoned upload); false if it moved on meanwhile. */
+    public boolean abandon(Job seen, String error, String resultId) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":seen", s(seen.status()), ":failed", s(Job.FAILED),
+                ":error", s(error), ":result", s(resultId), ":now", s(Instant.now().toString()),
+                ":chunks", n(seen.chunks() == null ? 0 : seen.chunks())));
+        try {
+            // Only if nothing moved since the sweep looked: no new chunk, not completed, same status.
+            dynamo.updateItem(update(seen.id(), "SET #status = :failed, #error = :error, #result = :result, #finished = :now",
+                    "#status = :seen AND attribute_not_exists(#uploaded) AND #chunks = :chunks", values));
+            return true;
+        } catch (ConditionalCheckFailedException moved) {
+            return false;
+        }
+    }
+
+    public void delete(String id) {
+        dynamo.deleteItem(request -> request.tableName(table).key(Map.of("id", s(id))));
+    }
+
+    /** Reservations never turned into a job (their client gave up before registering). */
+    public List<Map<String, AttributeValue>> staleReservations(String reservedBefore, int limit) {
+        String filter = "#status = :reserved AND #reserved < :before";
+        return dynamo.scan(request -> request.tableName(table).filterExpression(filter)
+                .expressionAttributeNames(namesIn(filter))
+                .expressionAttributeValues(Map.of(":reserved", s(RESERVED), ":before", s(reservedBefore)))
+                .limit(limit)).items();
+    }
+
+    private static String id(Job job) {
+        return job.id();
     }
 
     public void recordAnalysisProgress(String id, String processor, int analysed) {
@@ -206,6 +297,18 @@ public final class JobStore {
         }
     }
 
+    /** A conditional update by id; every attribute is named through {@code #name}. */
+    private UpdateItemRequest update(String id, String updateExpression, String conditionExpression,
+                                     Map<String, AttributeValue> values) {
+        return UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(id)))
+                .updateExpression(updateExpression)
+                .conditionExpression(conditionExpression)
+                .expressionAttributeNames(namesIn(updateExpression + " " + conditionExpression))
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.ALL_NEW)
+                .build();
+    }
+
     /**
      * Expression attribute names for every {@code #name} in the expressions: DynamoDB reserves
      * words such as status, owner and error, and refuses a names map with unused entries.
@@ -225,7 +328,7 @@ public final class JobStore {
         Job job = new Job(str(item, "id"), str(item, "version"), str(item, "created"), str(item, "bucket"),
                 str(item, "region"), str(item, "file"), str(item, "client"), str(item, "signature"),
                 str(item, "status"), num(item, "chunks"), num(item, "totalChunks"), str(item, "processor"),
-                str(item, "uploaded"), num(item, "analysed"), str(item, "error"));
+                str(item, "uploaded"), num(item, "analysed"), str(item, "error"), num(item, "attempts"));
         return new StoredJob(job, str(item, "owner"), str(item, "result"));
     }
 
@@ -240,6 +343,11 @@ public final class JobStore {
     static String str(Map<String, AttributeValue> item, String name) {
         AttributeValue value = item.get(name);
         return value == null ? null : value.s();
+    }
+
+    static Long longNum(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.n() == null ? null : Long.valueOf(value.n());
     }
 
     static Integer num(Map<String, AttributeValue> item, String name) {

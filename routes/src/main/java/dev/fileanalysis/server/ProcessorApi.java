@@ -36,11 +36,39 @@ public final class ProcessorApi {
     private final JobStore jobs;
     private final ResultStore results;
     private final ChunkStorage chunks;
+    private final long leaseMillis;
 
-    public ProcessorApi(JobStore jobs, ResultStore results, ChunkStorage chunks) {
+    public ProcessorApi(JobStore jobs, ResultStore results, ChunkStorage chunks, long leaseMillis) {
         this.jobs = jobs;
         this.results = results;
         this.chunks = chunks;
+        this.leaseMillis = leaseMillis;
+    }
+
+    /**
+     * Renews the caller's lease on a job it holds. A processor that stops renewing (it died or
+     * hangs) loses the job to the next processor that asks for work; 409 tells a holder it lost it.
+     */
+    public Map<String, Object> renewLease(@Header("id") String id, String body) {
+        Map<String, Object> request = Json.object(body, "lease renewal", Set.of("processor"));
+        String processor = processorId(request);
+        long until = System.currentTimeMillis() + leaseMillis;
+        if (!jobs.renewLease(requireJobId(id), processor, until)) {
+            throw ApiException.conflict("Job " + id + " is not held by " + processor + " any more; stop working on it.");
+        }
+        return Map.of("job", id, "leaseUntil", Instant.ofEpochMilli(until).toString());
+    }
+
+    /** Gives a job back after a failed attempt, so that it is tried again (possibly elsewhere). */
+    public Map<String, Object> release(@Header("id") String id, String body) {
+        Map<String, Object> request = Json.object(body, "release", Set.of("processor", "reason"));
+        String processor = processorId(request);
+        String reason = Json.string(request, "reason", "release");
+        if (!jobs.release(requireJobId(id), processor, reason.length() > 500 ? reason.substring(0, 500) : reason)) {
+            throw ApiException.conflict("Job " + id + " is not held by " + processor + "; nothing to release.");
+        }
+        LOG.warn("job {} released by {} for another attempt: {}", id, processor, reason);
+        return Map.of("job", id, "released", true);
     }
 
     /**
@@ -52,14 +80,19 @@ public final class ProcessorApi {
         Map<String, Object> request = Json.object(body, "claim", Set.of("processor", "versions"));
         String processor = processorId(request);
         String range = Json.string(request, "versions", "claim");
-        for (String status : List.of(Job.UPLOADING, Job.UPLOADED)) {
-            for (Job candidate : jobs.claimable(status, 25)) {
+        long now = System.currentTimeMillis();
+        for (String status : List.of(Job.UPLOADING, Job.UPLOADED, Job.PROCESSING)) {
+            for (Job candidate : jobs.claimable(status, 25, now)) {
                 if (!supports(range, candidate.version())) {
                     continue;
                 }
-                Optional<Job> claimed = jobs.claim(candidate.id(), status, processor);
+                Optional<Job> claimed = jobs.claim(candidate, processor, now, leaseMillis);
                 if (claimed.isPresent()) {
-                    LOG.info("job {} claimed by {} ({})", candidate.id(), processor, caller.subject());
+                    if (Job.PROCESSING.equals(status)) {
+                        LOG.warn("job {} taken over by {}: the lease of {} ran out", candidate.id(), processor, candidate.processor());
+                    } else {
+                        LOG.info("job {} claimed by {} ({})", candidate.id(), processor, caller.subject());
+                    }
                     return claimed.get();
                 }
             }

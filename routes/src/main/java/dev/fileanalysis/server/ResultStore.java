@@ -77,6 +77,19 @@ public final class ResultStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.ofNullable(str(item, "owner"));
     }
 
+    /** Deletes results nobody fetched since {@code createdBefore}; returns how many. */
+    public int deleteCreatedBefore(String createdBefore, int limit) {
+        String filter = "#created < :before";
+        var items = dynamo.scan(request -> request.tableName(table).filterExpression(filter)
+                .expressionAttributeNames(namesIn(filter))
+                .expressionAttributeValues(Map.of(":before", s(createdBefore)))
+                .limit(limit)).items();
+        for (Map<String, AttributeValue> item : items) {
+            delete(str(item, "id"));
+        }
+        return items.size();
+    }
+
     public void delete(String id) {
         dynamo.deleteItem(DeleteItemRequest.builder().tableName(table).key(Map.of("id", s(id))).build());
     }

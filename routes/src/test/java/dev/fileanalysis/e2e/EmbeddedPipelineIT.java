@@ -405,6 +405,7 @@ class EmbeddedPipelineIT {
         Result unreachableResult = await().atMost(RESULT_TIMEOUT).until(() -> device.result(unreachable.id()).orElse(null), r -> r != null);
         assertThat(unreachableResult.status()).isEqualTo(Job.FAILED);
         assertThat(device.decrypt(unreachableResult).path("error").asText()).contains("could not be reached");
+        assertThat(device.server.job(unreachable.id()).attempts()).as("attempts before giving up").isEqualTo(3);
 
         Result refusedResult = await().atMost(RESULT_TIMEOUT).until(() -> device.result(refused.id()).orElse(null), r -> r != null);
         assertThat(refusedResult.status()).isEqualTo(Job.FAILED);
@@ -459,7 +460,7 @@ class EmbeddedPipelineIT {
         return found;
     }
 
-    private static S3Client s3(Properties devstack) {
+    static S3Client s3(Properties devstack) {
         return S3Client.builder().region(Region.of(devstack.getProperty("aws.region")))
                 .endpointOverride(URI.create(devstack.getProperty("s3.endpoint")))
                 .credentialsProvider(credentials(devstack))

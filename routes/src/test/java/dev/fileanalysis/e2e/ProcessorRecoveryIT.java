@@ -1,0 +1,173 @@
+package dev.fileanalysis.e2e;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fileanalysis.api.ServerApiClient;
+import dev.fileanalysis.api.ServerCallException;
+import dev.fileanalysis.api.TokenSource;
+import dev.fileanalysis.crypto.ResultCipher;
+import dev.fileanalysis.model.Job;
+import dev.fileanalysis.model.Result;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Processors die, hang and lose jobs; uploads are abandoned. Claims are leases, so a job is never
+ * orphaned, and the server refuses every result but the current holder's: one result per job.
+ * Runs its own system with short leases and a quick sweep so that expiry happens within a test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProcessorRecoveryIT {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final String LEASE_SECONDS = "4";
+
+    @TempDir
+    static Path data;
+
+    private RunningPipeline pipeline;
+    private URI serverUrl;
+    private URI tokenUrl;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void startPipeline() throws Exception {
+        pipeline = RunningPipeline.start(data,
+                "server.claim-lease-seconds=" + LEASE_SECONDS, "processor.lease-renew-ms=1000",
+                "server.upload-abandon-seconds=10", "server.sweep-interval-ms=500",
+                "processor.claim-interval-ms=100", "client.result-poll-ms=250");
+        serverUrl = pipeline.address("server");
+        tokenUrl = URI.create(pipeline.devstack().getProperty("oidc.token-url"));
+    }
+
+    @AfterAll
+    void stopPipeline() throws Exception {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    private ServerApiClient processorCredential() {
+        return new ServerApiClient(http, serverUrl, new TokenSource(http, tokenUrl, "processor", "x"));
+    }
+
+    @Test
+    void aJobWhoseHolderStopsRenewingIsTakenOverAndOnlyTheNewHoldersResultCounts() throws Exception {
+        TestClient device = new TestClient(serverUrl, tokenUrl, "lease-user");
+        // Version 6: none of the system's processors takes it, the test plays both processors.
+        Job job = device.register("6.0.0");
+        device.uploadChunk(job, 0, "leased".getBytes(StandardCharsets.UTF_8));
+        device.server.reportUploadProgress(job.id(), 1);
+        device.server.completeUpload(job.id(), 1);
+        ServerApiClient processors = processorCredential();
+        String first = "processor-" + UUID.randomUUID();
+        String second = "processor-" + UUID.randomUUID();
+
+        Job claimed = await().atMost(TIMEOUT).until(() -> processors.claimJob(first, ">=6.0.0 <7.0.0"), c -> c != null);
+        assertThat(claimed.id()).isEqualTo(job.id());
+        assertThat(claimed.attempts()).isEqualTo(1);
+        assertThat(processors.claimJob(second, ">=6.0.0 <7.0.0")).as("held and renewed: not offered").isNull();
+
+        // The first holder goes silent; once its lease runs out the job is offered again.
+        Job takenOver = await().atMost(TIMEOUT).until(() -> processors.claimJob(second, ">=6.0.0 <7.0.0"), c -> c != null);
+        assertThat(takenOver.id()).isEqualTo(job.id());
+        assertThat(takenOver.processor()).isEqualTo(second);
+        assertThat(takenOver.attempts()).isEqualTo(2);
+
+        String late = ResultCipher.encrypt("{\"from\":\"first\"}".getBytes(StandardCharsets.UTF_8), device.keys.publicKey());
+        assertThatThrownBy(() -> processors.storeResult(job.id(), first, Job.DONE, late, null))
+                .as("a late result from the old holder")
+                .isInstanceOfSatisfying(ServerCallException.class, e -> assertThat(e.status()).isEqualTo(409));
+        assertThatThrownBy(() -> processors.renewLease(job.id(), first))
+                .isInstanceOfSatisfying(ServerCallException.class, e -> assertThat(e.status()).isEqualTo(409));
+
+        String current = ResultCipher.encrypt("{\"from\":\"second\"}".getBytes(StandardCharsets.UTF_8), device.keys.publicKey());
+        processors.storeResult(job.id(), second, Job.DONE, current, null);
+        List<Result> results = device.server.results(device.keys.publicKey().clientId());
+        assertThat(results).filteredOn(r -> r.job().equals(job.id())).singleElement()
+                .satisfies(r -> assertThat(device.decrypt(r).path("from").asText()).isEqualTo("second"));
+    }
+
+    @Test
+    void jobsOfKilledProcessorsAreFinishedByTheProcessorsThatReplaceThem() throws Exception {
+        TestClient device = new TestClient(serverUrl, tokenUrl, "crash-user");
+        Job job = device.register("1.0.0");
+        List<byte[]> chunks = List.of(EmbeddedPipelineIT.randomBytes(300_000, 21), EmbeddedPipelineIT.randomBytes(200_000, 22));
+        device.uploadChunk(job, 0, chunks.get(0));
+        device.server.reportUploadProgress(job.id(), 1);
+        await("a processor is streaming the job").atMost(TIMEOUT).until(() -> {
+            Job now = device.server.job(job.id());
+            return now.analysed() != null && now.analysed() >= 1;
+        });
+        String holder = device.server.job(job.id()).processor();
+
+        // kill -9 every processor in the middle of the job; `pipeline up` restarts them.
+        List<ProcessHandle> processors = pipeline.roleProcesses("processor");
+        assertThat(processors).hasSize(2);
+        processors.forEach(ProcessHandle::destroyForcibly);
+
+        device.uploadChunk(job, 1, chunks.get(1));
+        device.server.reportUploadProgress(job.id(), 2);
+        device.server.completeUpload(job.id(), 2);
+
+        Result result = await("the job is finished by a new processor").atMost(TIMEOUT)
+                .until(() -> device.result(job.id()).orElse(null), r -> r != null);
+        assertThat(result.status()).isEqualTo(Job.DONE);
+        JsonNode answer = device.decrypt(result);
+        byte[] whole = EmbeddedPipelineIT.concat(chunks);
+        assertThat(answer.path("size").asLong()).isEqualTo(whole.length);
+        assertThat(answer.path("sha256").asText()).isEqualTo(EmbeddedPipelineIT.sha256(whole));
+        Job finished = device.server.job(job.id());
+        assertThat(finished.processor()).as("finished by a successor").isNotEqualTo(holder);
+        assertThat(finished.attempts()).isGreaterThanOrEqualTo(2);
+        assertThat(device.server.results(device.keys.publicKey().clientId()))
+                .filteredOn(r -> r.job().equals(job.id())).hasSize(1);
+    }
+
+    @Test
+    void anAbandonedUploadEndsFailedFreesItsProcessorAndLeavesNoChunks() throws Exception {
+        TestClient device = new TestClient(serverUrl, tokenUrl, "abandon-user");
+        Job job = device.register("1.0.0");
+        device.uploadChunk(job, 0, EmbeddedPipelineIT.randomBytes(50_000, 31));
+        device.server.reportUploadProgress(job.id(), 1);
+        await("a processor is streaming the job").atMost(TIMEOUT).until(() -> {
+            Job now = device.server.job(job.id());
+            return now.analysed() != null && now.analysed() >= 1;
+        });
+        // ... and the client never sends another chunk.
+
+        Result result = await("the sweep gives up on the upload").atMost(TIMEOUT)
+                .until(() -> device.result(job.id()).orElse(null), r -> r != null);
+        assertThat(result.status()).isEqualTo(Job.FAILED);
+        assertThat(result.error()).contains("Upload abandoned").contains(job.id());
+        assertThat(device.server.job(job.id()).status()).isEqualTo(Job.FAILED);
+
+        // The processor that was waiting for chunk 1 let go of the job.
+        await("the streaming processor is freed").atMost(TIMEOUT).until(() ->
+                (pipeline.log("processor-1") + pipeline.log("processor-2")).contains("stopped work on job " + job.id()));
+        Properties devstack = pipeline.devstack();
+        try (S3Client s3 = EmbeddedPipelineIT.s3(devstack)) {
+            assertThat(s3.listObjectsV2(list -> list.bucket(devstack.getProperty("s3.bucket"))
+                    .prefix("chunks/" + job.file() + "/")).contents()).isEmpty();
+        }
+        assertThatThrownBy(() -> device.uploadChunk(job, 1, new byte[10]))
+                .as("no more chunks for an ended job")
+                .isInstanceOfSatisfying(ServerCallException.class, e -> assertThat(e.status()).isEqualTo(409));
+    }
+}
