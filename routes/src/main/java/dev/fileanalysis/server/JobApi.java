@@ -34,6 +34,9 @@ public final class JobApi {
     static final Pattern CREATED = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
     static final Pattern MD5_BASE64 = Pattern.compile("[A-Za-z0-9+/]{22}==");
 
+    /** Chunks a single progress report may newly confirm (each is checked in storage). */
+    static final int MAX_PROGRESS_STEP = 256;
+
     private static final Set<String> JOB_FIELDS = Set.of("id", "version", "created", "bucket", "region", "file",
             "client", "signature");
 
@@ -166,12 +169,21 @@ public final class JobApi {
     public Job recordProgress(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id, String body) {
         Job job = owned(caller, id).job();
         int landed = Json.integer(Json.object(body, "upload progress", Set.of("chunks")), "chunks", "upload progress", 1, maxChunks);
-        if (job.chunks() != null && landed <= job.chunks()) {
+        int known = job.chunks() == null ? 0 : job.chunks();
+        if (landed <= known) {
+            // A report that goes backwards (a late or repeated one) changes nothing.
             return job;
         }
-        if (!chunks.exists(job.file(), landed - 1)) {
-            throw ApiException.conflict("Chunk " + (landed - 1) + " of job " + id + " has not landed in storage; "
-                    + "upload it before reporting progress.");
+        if (landed - known > MAX_PROGRESS_STEP) {
+            throw ApiException.badRequest("Progress of job " + id + " may advance at most " + MAX_PROGRESS_STEP
+                    + " chunks per report (from " + known + " to " + landed + " asked).");
+        }
+        // The count means "landed contiguously from 0": every chunk it newly covers must be there.
+        for (int index = known; index < landed; index++) {
+            if (!chunks.exists(job.file(), index)) {
+                throw ApiException.conflict("Chunk " + index + " of job " + id + " has not landed in storage; "
+                        + "upload it before reporting " + landed + " chunks.");
+            }
         }
         return jobs.recordUploadProgress(id, landed);
     }
@@ -188,9 +200,19 @@ public final class JobApi {
         if (JobStore.RESERVED.equals(job.status())) {
             throw ApiException.conflict("Job " + id + " has not been registered yet; register the signed job first.");
         }
-        if (!chunks.exists(job.file(), total - 1)) {
-            throw ApiException.conflict("Chunk " + (total - 1) + " of job " + id + " has not landed in storage; "
-                    + "the upload cannot be marked complete.");
+        int known = job.chunks() == null ? 0 : job.chunks();
+        if (total < known) {
+            throw ApiException.badRequest("Job " + id + " already has " + known + " chunks; it cannot complete with " + total + ".");
+        }
+        if (total - known > MAX_PROGRESS_STEP) {
+            throw ApiException.badRequest("Report progress of job " + id + " before completing it: " + (total - known)
+                    + " chunks are not confirmed yet (at most " + MAX_PROGRESS_STEP + " at once).");
+        }
+        for (int index = known; index < total; index++) {
+            if (!chunks.exists(job.file(), index)) {
+                throw ApiException.conflict("Chunk " + index + " of job " + id + " has not landed in storage; "
+                        + "the upload cannot be marked complete.");
+            }
         }
         return jobs.completeUpload(id, total);
     }

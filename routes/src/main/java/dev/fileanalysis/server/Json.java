@@ -15,8 +15,19 @@ public final class Json {
     private Json() {
     }
 
-    /** Parses a JSON object and refuses any field outside {@code allowed}. */
+    /** Requests other than results are small; anything larger is refused before parsing. */
+    public static final int MAX_REQUEST_CHARS = 64 * 1024;
+
+    /** Parses a JSON object of at most {@link #MAX_REQUEST_CHARS} and refuses any field outside {@code allowed}. */
     public static Map<String, Object> object(String body, String what, Set<String> allowed) {
+        return object(body, what, allowed, MAX_REQUEST_CHARS);
+    }
+
+    public static Map<String, Object> object(String body, String what, Set<String> allowed, int maxChars) {
+        if (body != null && body.length() > maxChars) {
+            throw new ApiException(413, "The " + what + " is " + body.length() + " characters long; at most " + maxChars
+                    + " are accepted.");
+        }
         if (body == null || body.isBlank()) {
             throw ApiException.badRequest("The request body must be a JSON object describing the " + what + ".");
         }

@@ -139,7 +139,8 @@ public final class ProcessorApi {
      * holds the job is refused.
      */
     public Result storeResult(@Header("id") String id, String body) {
-        Map<String, Object> request = Json.object(body, "result", Set.of("processor", "status", "payload", "error"));
+        Map<String, Object> request = Json.object(body, "result", Set.of("processor", "status", "payload", "error"),
+                MAX_PAYLOAD_CHARS + 4096);
         String processor = processorId(request);
         String status = Json.string(request, "status", "result");
         if (!Job.DONE.equals(status) && !Job.FAILED.equals(status)) {

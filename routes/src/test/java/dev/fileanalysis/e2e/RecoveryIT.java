@@ -28,12 +28,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Processors die, hang and lose jobs; uploads are abandoned. Claims are leases, so a job is never
- * orphaned, and the server refuses every result but the current holder's: one result per job.
+ * Processors die, hang and lose jobs; the server restarts; uploads are abandoned. Claims are
+ * leases, so a job is never orphaned, and the server refuses every result but the current
+ * holder's: one result per job. Clients and processors ride out a server restart by retrying.
  * Runs its own system with short leases and a quick sweep so that expiry happens within a test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ProcessorRecoveryIT {
+class RecoveryIT {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
     private static final String LEASE_SECONDS = "4";
@@ -138,6 +139,31 @@ class ProcessorRecoveryIT {
         assertThat(finished.attempts()).isGreaterThanOrEqualTo(2);
         assertThat(device.server.results(device.keys.publicKey().clientId()))
                 .filteredOn(r -> r.job().equals(job.id())).hasSize(1);
+    }
+
+    @Test
+    void aKilledServerIsRestartedAndClientsAndProcessorsCarryOn() throws Exception {
+        TestClient device = new TestClient(serverUrl, tokenUrl, "server-crash-user");
+        Job job = device.register("1.0.0");
+        List<byte[]> chunks = List.of(EmbeddedPipelineIT.randomBytes(100_000, 41), EmbeddedPipelineIT.randomBytes(70_000, 42));
+        device.uploadChunk(job, 0, chunks.get(0));
+
+        ProcessHandle server = pipeline.roleProcesses("server").get(0);
+        server.destroyForcibly();
+        await("the server is gone").atMost(TIMEOUT).until(() -> !server.isAlive());
+
+        // These calls meet a dead server first; they retry until `pipeline up` has restarted it.
+        device.server.reportUploadProgress(job.id(), 1);
+        device.uploadChunk(job, 1, chunks.get(1));
+        device.server.reportUploadProgress(job.id(), 2);
+        device.server.completeUpload(job.id(), 2);
+
+        Result result = await().atMost(TIMEOUT).until(() -> device.result(job.id()).orElse(null), r -> r != null);
+        assertThat(result.status()).isEqualTo(Job.DONE);
+        byte[] whole = EmbeddedPipelineIT.concat(chunks);
+        assertThat(device.decrypt(result).path("sha256").asText()).isEqualTo(EmbeddedPipelineIT.sha256(whole));
+        assertThat(pipeline.roleProcesses("server")).singleElement()
+                .satisfies(restarted -> assertThat(restarted.pid()).isNotEqualTo(server.pid()));
     }
 
     @Test
