@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 EngineCommand.class,
                 VerifyJobCommand.class,
                 DecryptCommand.class,
+                SoakCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Pipeline {
