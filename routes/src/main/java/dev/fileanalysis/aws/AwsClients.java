@@ -7,7 +7,9 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -39,6 +41,7 @@ public final class AwsClients {
         S3ClientBuilder builder = S3Client.builder()
                 .region(region())
                 .credentialsProvider(credentials())
+                .overrideConfiguration(retries())
                 // s3proxy and LocalStack speak path-style; the newer default checksums are not
                 // understood by every emulator and would break presigned PUTs (DESIGN.md).
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
@@ -67,12 +70,24 @@ public final class AwsClients {
     public DynamoDbClient dynamoDb() {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .region(region())
-                .credentialsProvider(credentials());
+                .credentialsProvider(credentials())
+                .overrideConfiguration(retries());
         String endpoint = settings.get("dynamodb.endpoint", "");
         if (!endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint));
         }
         return builder.build();
+    }
+
+    /**
+     * The SDK's standard retry strategy (exponential back-off with jitter, throttling and 5xx
+     * retried, other 4xx not) with more attempts than its default 3, so that a busy DynamoDB or S3
+     * is ridden out before an API call gives up and the caller sees 503.
+     */
+    private static ClientOverrideConfiguration retries() {
+        return ClientOverrideConfiguration.builder()
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(6).build())
+                .build();
     }
 
     private AwsCredentialsProvider credentials() {

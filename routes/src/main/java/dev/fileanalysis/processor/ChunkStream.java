@@ -15,6 +15,7 @@ import java.util.function.BooleanSupplier;
 import dev.fileanalysis.api.ServerApiClient;
 import dev.fileanalysis.api.ServerApiClient.ChunkDownloads;
 import dev.fileanalysis.api.ServerApiClient.ChunkUrl;
+import dev.fileanalysis.api.RetryPolicy;
 import dev.fileanalysis.api.ServerCallException;
 import dev.fileanalysis.chunk.ChunkCodec;
 import dev.fileanalysis.model.Job;
@@ -31,6 +32,7 @@ public final class ChunkStream extends InputStream {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkStream.class);
     private static final Duration FIRST_POLL = Duration.ofMillis(50);
     private static final Duration LONGEST_POLL = Duration.ofSeconds(1);
+    private static final RetryPolicy DOWNLOAD_RETRY = new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofMinutes(1));
 
     private final ServerApiClient server;
     private final HttpClient http;
@@ -152,20 +154,39 @@ public final class ChunkStream extends InputStream {
         return true;
     }
 
+    /**
+     * Downloads one chunk, retrying what may pass (connection errors, 5xx, 429) with back-off, and
+     * asking the server for a fresh URL when storage refuses the one we have (it expired while the
+     * job waited, or it was signed before a clock step).
+     */
     private byte[] download(ChunkUrl chunk) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(chunk.url())).timeout(Duration.ofMinutes(5)).GET().build();
-        HttpResponse<byte[]> response;
+        String[] url = {chunk.url()};
+        boolean[] refreshed = {false};
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return DOWNLOAD_RETRY.run("download of chunk " + chunk.index() + " of job " + job.id(), () -> {
+                HttpRequest request = HttpRequest.newBuilder(URI.create(url[0])).timeout(Duration.ofMinutes(5)).GET().build();
+                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                if (response.statusCode() == 200) {
+                    return response.body();
+                }
+                if (response.statusCode() == 403 && !refreshed[0]) {
+                    refreshed[0] = true;
+                    url[0] = freshUrl(chunk.index());
+                    throw new ServerCallException(503, "storage refused the URL of chunk " + chunk.index() + "; asking for a fresh one");
+                }
+                throw new ServerCallException(response.statusCode(), "storage answered HTTP " + response.statusCode()
+                        + " for chunk " + chunk.index() + " of job " + job.id());
+            });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("stopped while downloading chunk " + chunk.index() + " of job " + job.id());
         }
-        if (response.statusCode() != 200) {
-            throw new IOException("storage answered HTTP " + response.statusCode() + " for chunk " + chunk.index()
-                    + " of job " + job.id());
-        }
-        return response.body();
+    }
+
+    private String freshUrl(int index) throws IOException, InterruptedException {
+        return server.chunkDownloads(job.id(), processorId, index).urls().stream()
+                .filter(url -> url.index() == index).map(ChunkUrl::url).findFirst()
+                .orElseThrow(() -> new IOException("the server offers no URL for chunk " + index + " of job " + job.id()));
     }
 
     private static void pause(Duration wait) throws InterruptedIOException {
