@@ -1,0 +1,76 @@
+package dev.fileanalysis.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One scenario's figures as they go into {@code bench.json}. Every figure is boxed: null means
+ * "not measured" (the scenario does not have it, or it could not be measured, with the reason in
+ * {@link #notes}), never a made-up number.
+ */
+final class ScenarioResult {
+
+    /** measured, not-run (the reason says why), failed (the reason says what went wrong). */
+    enum Status { MEASURED, NOT_RUN, FAILED }
+
+    /** A sample of the job's state while it ran: seconds since the drop, chunks landed and chunks analysed. */
+    record Sample(double seconds, int chunks, int analysed) {
+    }
+
+    final String name;
+    Status status = Status.MEASURED;
+    String reason;
+
+    Long fileBytes;
+    Long wireBytes;
+    Long linkBitsPerSecond;
+    Double systemSeconds;
+    Double firstByteSeconds;
+
+    Double physicalLimitSeconds;
+    Double plainUploadSeconds;
+    Double sequentialRawSeconds;
+    Double zstdCliSeconds;
+
+    Integer files;
+    Double filesPerSecond;
+    Double bestFixedSeconds;
+    Integer level;
+    Long peakRssClientBytes;
+    Long peakRssProcessorBytes;
+
+    // beyond the shape: what helps to read the figures above
+    Integer chunks;
+    Double clientUploadSeconds;
+    Long zstdCliBytes;
+    final Map<String, String> notes = new LinkedHashMap<>();
+    final List<Sample> timeline = new ArrayList<>();
+
+    ScenarioResult(String name) {
+        this.name = name;
+    }
+
+    static ScenarioResult notRun(String name, String reason) {
+        ScenarioResult result = new ScenarioResult(name);
+        result.status = Status.NOT_RUN;
+        result.reason = reason;
+        return result;
+    }
+
+    void failed(String why) {
+        status = Status.FAILED;
+        reason = why;
+    }
+
+    boolean measured() {
+        return status == Status.MEASURED;
+    }
+
+    void note(String field, String why) {
+        if (why != null) {
+            notes.put(field, why);
+        }
+    }
+}
