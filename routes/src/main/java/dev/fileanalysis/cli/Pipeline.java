@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 VerifyJobCommand.class,
                 DecryptCommand.class,
                 SoakCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Pipeline {
