@@ -167,6 +167,48 @@ class RecoveryIT {
     }
 
     @Test
+    void aHangingEngineTimesOutAndTheJobFailsAfterItsAttemptsWithTheReason() throws Exception {
+        // An engine that accepts the request and never answers: something the example engine
+        // cannot be made to do, so a bare socket stands in for it.
+        try (java.net.ServerSocket hangingEngine = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (!hangingEngine.isClosed()) {
+                        held.add(hangingEngine.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    // test over
+                }
+            }, "hanging-engine");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            pipeline.startRole("processor-hanging-engine", "processor", "--data", data.toString(),
+                    "--property", "processor.server-url=" + serverUrl,
+                    "--property", "processor.supported-versions=>=4.0.0 <5.0.0",
+                    "--property", "processor.engine-url=http://127.0.0.1:" + hangingEngine.getLocalPort() + "/analyze",
+                    "--property", "camel.component.http.response-timeout=1500",
+                    "--property", "camel.component.http.so-timeout=1500",
+                    "--property", "processor.engine-attempts=2",
+                    "--property", "processor.claim-interval-ms=100");
+
+            TestClient device = new TestClient(serverUrl, tokenUrl, "hang-user");
+            Job job = device.register("4.0.0");
+            device.uploadChunk(job, 0, "never answered".getBytes(StandardCharsets.UTF_8));
+            device.server.reportUploadProgress(job.id(), 1);
+            device.server.completeUpload(job.id(), 1);
+
+            Result result = await().atMost(TIMEOUT).until(() -> device.result(job.id()).orElse(null), r -> r != null);
+            assertThat(result.status()).isEqualTo(Job.FAILED);
+            assertThat(device.decrypt(result).path("error").asText()).contains("did not answer in time");
+            assertThat(device.server.job(job.id()).attempts()).isEqualTo(2);
+            for (java.net.Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void anAbandonedUploadEndsFailedFreesItsProcessorAndLeavesNoChunks() throws Exception {
         TestClient device = new TestClient(serverUrl, tokenUrl, "abandon-user");
         Job job = device.register("1.0.0");
