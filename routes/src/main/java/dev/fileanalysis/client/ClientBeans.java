@@ -36,6 +36,7 @@ public class ClientBeans implements CamelConfiguration {
         TokenSource tokens = new TokenSource(http, URI.create(settings.require("oidc.token-url")),
                 settings.require("client.oidc-client-id"), settings.get("client.oidc-client-secret", ""));
         ServerApiClient server = new ServerApiClient(http, URI.create(settings.require("client.server-url")), tokens);
+        // Read before any route starts, so the watcher and the resume route see the same journal.
         ClientJournal journal = new ClientJournal(state);
 
         int cores = Runtime.getRuntime().availableProcessors();
@@ -47,10 +48,15 @@ public class ClientBeans implements CamelConfiguration {
                 settings.getInt("client.chunks-in-flight", cores + 2),
                 settings.getLong("client.max-file-bytes", Long.MAX_VALUE));
 
-        camel.getRegistry().bind("fileUploader", new FileUploader(server, http, keys, journal, upload));
-        camel.getRegistry().bind("resultInbox", new ResultInbox(server, keys, journal, results));
+        PipelineServer pipeline = new HttpPipelineServer(server, http);
+        camel.getRegistry().bind("fileUploader", new FileUploader(pipeline, keys, journal, upload));
+        camel.getRegistry().bind("resultInbox", new ResultInbox(pipeline, keys, journal, results));
+        camel.getRegistry().bind("dropFolderCheck", new DropFolderCheck(Path.of(settings.require("client.drop-folder")),
+                settings.require("client.ignored-names")));
         // Files already sent, keyed by name, size and modification time: a file replaced under the
-        // same name is a new file and is sent again.
+        // same name is a new file and is sent again. The watcher adds a key only once the file's
+        // upload is over (idempotentEager=false); the journal, not this list, is what resumes and
+        // what keeps a file from being sent twice.
         camel.getRegistry().bind("sentFiles",
                 FileIdempotentRepository.fileIdempotentRepository(state.resolve("sent-files.txt").toFile(), 100_000));
     }

@@ -132,4 +132,32 @@ class ContiguousProgressTest {
         assertThat(reports.get(reports.size() - 1)).isEqualTo(chunks);
         assertThat(progress.contiguous()).isEqualTo(chunks);
     }
+
+    @Test
+    void aResumedUploadStartsFromWhatLandedBeforeAndReportsNothingUntilItAdvances() throws Exception {
+        List<Integer> reports = new ArrayList<>();
+        java.util.BitSet before = new java.util.BitSet();
+        before.set(0, 3);
+        before.set(5);
+        ContiguousProgress progress = new ContiguousProgress(reports::add, before, 2);
+
+        assertThat(progress.contiguous()).isEqualTo(3);
+        assertThat(reports).isEmpty();
+        progress.landed(3);
+        progress.landed(4);
+
+        assertThat(reports).containsExactly(4, 6);
+    }
+
+    @Test
+    void aLongAdvanceIsReportedInStepsTheServerAccepts() throws Exception {
+        List<Integer> reports = new ArrayList<>();
+        java.util.BitSet before = new java.util.BitSet();
+        before.set(0, 600);
+        ContiguousProgress progress = new ContiguousProgress(reports::add, before, 10);
+
+        progress.flush();
+
+        assertThat(reports).containsExactly(10 + ContiguousProgress.MAX_STEP, 10 + 2 * ContiguousProgress.MAX_STEP, 600);
+    }
 }

@@ -1,0 +1,123 @@
+package dev.fileanalysis.client;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides what in the drop folder can be sent: regular files only. A folder, a symbolic link (it
+ * could send a file from anywhere on the computer) or a pipe or device is refused with a message
+ * that names it and says what to do. {@link #scan()} finds the entries the watch route never
+ * hands over (its file consumer skips folders), so they are reported too.
+ */
+public final class DropFolderCheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DropFolderCheck.class);
+
+    private final Path dropFolder;
+    private final Pattern ignoredNames;
+
+    public DropFolderCheck(Path dropFolder, String ignoredNames) {
+        this.dropFolder = dropFolder;
+        this.ignoredNames = Pattern.compile(ignoredNames);
+    }
+
+    /**
+     * The identity of {@code file} if it can be sent; otherwise an {@link UnsendableFileException}
+     * saying why. A file that is not there (any more) is a {@link NoSuchFileException}.
+     */
+    public static FileIdentity sendable(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        String name = file.getFileName().toString();
+        if (attributes.isSymbolicLink()) {
+            String target;
+            try {
+                target = Files.readSymbolicLink(file).toString();
+            } catch (IOException unreadable) {
+                target = "somewhere it cannot read";
+            }
+            throw refusal(file, attributes, "link", name + " is a symbolic link (to " + target + "). The client sends only "
+                    + "regular files, so that a link cannot send a file from elsewhere on this computer: copy the file "
+                    + "itself into the drop folder instead.");
+        }
+        if (attributes.isDirectory()) {
+            throw refusal(file, attributes, "folder", name + " is a folder. The client sends files, not folders: move the "
+                    + "files it holds into the drop folder themselves, or drop a .zip of the folder.");
+        }
+        if (!attributes.isRegularFile()) {
+            throw refusal(file, attributes, "special", name + " is not a regular file (it is a named pipe, socket or "
+                    + "device), so there is nothing to send. Only regular files can be sent; remove it from the drop folder.");
+        }
+        if (!Files.isReadable(file)) {
+            throw refusal(file, attributes, "unreadable", name + " cannot be read by the client (permission denied). "
+                    + "Give this user read access to it (e.g. chmod u+r), then save it again or drop a new copy to send it.");
+        }
+        return FileIdentity.of(attributes);
+    }
+
+    /** A refusal of a file that is larger than this client sends. */
+    public static UnsendableFileException tooLarge(Path file, FileIdentity identity, long maxFileBytes) {
+        return new UnsendableFileException(file, identity.size(), reportKey(file, "too-large", identity.size() + "/" + identity.modified()),
+                file.getFileName() + " is " + identity.size() + " bytes, more than the " + maxFileBytes
+                        + " bytes this client is configured to send (client.max-file-bytes). Split it, or raise the limit.");
+    }
+
+    /** Entries of the drop folder the watch route will not send and that need a word to the person. */
+    public List<UnsendableFileException> scan() throws IOException {
+        List<UnsendableFileException> refused = new ArrayList<>();
+        if (!Files.isDirectory(dropFolder)) {
+            return refused;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dropFolder)) {
+            for (Path entry : entries) {
+                if (ignoredNames.matcher(entry.getFileName().toString()).matches()) {
+                    continue;
+                }
+                try {
+                    sendable(entry);
+                } catch (UnsendableFileException refusal) {
+                    refused.add(refusal);
+                } catch (NoSuchFileException gone) {
+                    // removed while looking: nothing to say
+                } catch (IOException unreadable) {
+                    LOG.warn("Cannot look at {} in the drop folder: {}", entry, unreadable.getMessage());
+                }
+            }
+        }
+        return refused;
+    }
+
+    private static UnsendableFileException refusal(Path file, BasicFileAttributes attributes, String kind, String message) {
+        // A folder is the same folder while files are added to it (its time changes, not its inode);
+        // anything else is a new thing to report once it is changed.
+        String version = attributes.isDirectory() ? String.valueOf(attributes.fileKey())
+                : attributes.size() + "/" + attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+        return new UnsendableFileException(file, attributes.isRegularFile() ? attributes.size() : null,
+                reportKey(file, kind, version), message);
+    }
+
+    /** The journal id of a refusal: the same entry, unchanged, is reported once. */
+    static String reportKey(Path file, String kind, String version) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((file.toAbsolutePath().normalize() + "\n" + kind
+                    + "\n" + version).getBytes(StandardCharsets.UTF_8));
+            return "failure-" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.fileanalysis.client;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import dev.fileanalysis.api.ServerApiClient;
+import dev.fileanalysis.api.ServerApiClient.Reservation;
+import dev.fileanalysis.api.ServerCallException;
+import dev.fileanalysis.model.Job;
+import dev.fileanalysis.model.Result;
+
+/** The server's HTTP API, and storage through presigned URLs. */
+public final class HttpPipelineServer implements PipelineServer {
+
+    private final ServerApiClient server;
+    private final HttpClient http;
+
+    public HttpPipelineServer(ServerApiClient server, HttpClient http) {
+        this.server = server;
+        this.http = http;
+    }
+
+    @Override
+    public Reservation reserveJob(String request) throws IOException, InterruptedException {
+        return server.reserveJob(request);
+    }
+
+    @Override
+    public Job registerJob(Job signed) throws IOException, InterruptedException {
+        return server.registerJob(signed);
+    }
+
+    @Override
+    public Optional<Job> job(String jobId) throws IOException, InterruptedException {
+        try {
+            return Optional.of(server.job(jobId));
+        } catch (ServerCallException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String presignUpload(String jobId, int index, String md5, int size) throws IOException, InterruptedException {
+        return server.presignUpload(jobId, index, md5, size);
+    }
+
+    @Override
+    public void putChunk(String url, String md5, byte[] frame) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofMinutes(5))
+                .header("Content-MD5", md5)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(frame))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new ServerCallException(response.statusCode(), "Storage refused the chunk with HTTP "
+                    + response.statusCode() + ": " + abbreviate(response.body()));
+        }
+    }
+
+    @Override
+    public void reportUploadProgress(String jobId, int chunks) throws IOException, InterruptedException {
+        server.reportUploadProgress(jobId, chunks);
+    }
+
+    @Override
+    public void completeUpload(String jobId, int chunks) throws IOException, InterruptedException {
+        server.completeUpload(jobId, chunks);
+    }
+
+    @Override
+    public List<Result> results(String clientId) throws IOException, InterruptedException {
+        return server.results(clientId);
+    }
+
+    @Override
+    public void acknowledgeResult(String resultId) throws IOException, InterruptedException {
+        server.acknowledgeResult(resultId);
+    }
+
+    private static String abbreviate(String body) {
+        String flat = body == null ? "" : body.replaceAll("\\s+", " ").trim();
+        return flat.length() > 300 ? flat.substring(0, 300) + "…" : flat;
+    }
+}

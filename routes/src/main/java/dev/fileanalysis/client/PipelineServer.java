@@ -1,0 +1,39 @@
+package dev.fileanalysis.client;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+import dev.fileanalysis.api.ServerApiClient.Reservation;
+import dev.fileanalysis.model.Job;
+import dev.fileanalysis.model.Result;
+
+/**
+ * What the client needs from the server and from storage. {@link HttpPipelineServer} is the real
+ * one (the server's HTTP API and presigned PUTs); tests put a fake in its place to stop the
+ * client at any instant and check what reached the other side.
+ */
+public interface PipelineServer {
+
+    /** Reserves a job; the same {@code request} gets the same reservation, so a retry reserves nothing twice. */
+    Reservation reserveJob(String request) throws IOException, InterruptedException;
+
+    Job registerJob(Job signed) throws IOException, InterruptedException;
+
+    /** The job as the server knows it, or empty when the server does not know it. */
+    Optional<Job> job(String jobId) throws IOException, InterruptedException;
+
+    /** A presigned PUT URL for one chunk, covering its Content-MD5 and length. */
+    String presignUpload(String jobId, int index, String md5, int size) throws IOException, InterruptedException;
+
+    /** Sends one chunk's frame to storage through its presigned URL. */
+    void putChunk(String url, String md5, byte[] frame) throws IOException, InterruptedException;
+
+    void reportUploadProgress(String jobId, int chunks) throws IOException, InterruptedException;
+
+    void completeUpload(String jobId, int chunks) throws IOException, InterruptedException;
+
+    List<Result> results(String clientId) throws IOException, InterruptedException;
+
+    void acknowledgeResult(String resultId) throws IOException, InterruptedException;
+}
