@@ -370,6 +370,45 @@ class FileUploaderCrashTest {
         assertThat(server.putsOf(job)).as("every chunk sent once").isEqualTo(600);
     }
 
+    @Test
+    void aChunkStorageRefusesForAMomentOrWhoseUrlExpiredIsSentAgainWithAFreshUrlNotFailed() throws Exception {
+        Path file = write("patient.bin", random(4 * CHUNK, 18));
+        java.util.Set<Integer> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        server.hook(call -> {
+            if (call.name().equals("put") && !call.applied() && call.index() == 1 && refused.add(1)) {
+                throw new dev.fileanalysis.api.ServerCallException(503, "Slow Down");
+            }
+            if (call.name().equals("put") && !call.applied() && call.index() == 2 && refused.add(2)) {
+                throw new dev.fileanalysis.api.ServerCallException(403, "Request has expired");
+            }
+        });
+
+        String job = device.uploader.upload(file.toFile());
+
+        assertThat(refused).containsExactlyInAnyOrder(1, 2);
+        assertThat(server.reassemble(job)).isEqualTo(Files.readAllBytes(file));
+        assertThat(server.calls.stream().filter(c -> c.name().equals("presign") && c.index() == 2).count())
+                .as("a fresh URL for the retry").isEqualTo(2);
+    }
+
+    @Test
+    void aChunkStorageKeepsRefusingFailsTheUploadWithAResultThatSaysWhy() throws Exception {
+        Path file = write("refused.bin", random(2 * CHUNK, 19));
+        server.hook(call -> {
+            if (call.name().equals("put") && !call.applied()) {
+                throw new dev.fileanalysis.api.ServerCallException(400, "InvalidDigest");
+            }
+        });
+
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> device.uploader.upload(file.toFile()));
+        Path result = device.inbox.reportUploadFailure(file.toFile(), failure);
+
+        assertThat(failure).isInstanceOf(UploadFailedException.class);
+        assertThat(Files.readString(result)).contains("Could not send refused.bin").contains("InvalidDigest")
+                .contains("save the file again");
+        assertThat(server.calls.stream().filter(c -> c.name().equals("put")).count()).as("a refusal is not retried").isEqualTo(1);
+    }
+
     private Map<String, Integer> putsPerChunk() {
         Map<String, Integer> counts = new java.util.HashMap<>();
         server.puts.forEach((key, count) -> counts.put(key, count.get()));
