@@ -99,6 +99,12 @@ public final class ServerApiClient {
                 JSON.writeValueAsString(Map.of("chunks", chunks))), Job.class);
     }
 
+    /** Gives up on one of this client's own jobs: it ends FAILED at once and its chunks are deleted. */
+    public Job abandonJob(String jobId, String reason) throws IOException, InterruptedException {
+        return JSON.treeToValue(call("POST", "/api/jobs/" + jobId + "/abandon",
+                JSON.writeValueAsString(Map.of("reason", reason))), Job.class);
+    }
+
     public List<Result> results(String clientId) throws IOException, InterruptedException {
         JsonNode answer = call("GET", "/api/results?client=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8), null);
         return JSON.convertValue(answer, new TypeReference<List<Result>>() { });

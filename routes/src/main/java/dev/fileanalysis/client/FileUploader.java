@@ -374,6 +374,16 @@ public final class FileUploader {
         if (entry.job() != null) {
             LOG.warn("{}: job {} is abandoned and its chunks are not used; a result of it will not be written", why,
                     entry.job());
+            try {
+                // Frees the job's processor and storage now; the server's sweep would otherwise
+                // do it only after server.upload-abandon-seconds.
+                server.abandonJob(entry.job(), why);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("could not tell the server that job {} is abandoned ({}); its sweep will end it", entry.job(),
+                        e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         } else {
             LOG.info("{}: its upload is abandoned before a job was reserved", why);
         }

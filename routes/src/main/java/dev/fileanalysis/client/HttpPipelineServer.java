@@ -68,6 +68,11 @@ public final class HttpPipelineServer implements PipelineServer {
     }
 
     @Override
+    public void abandonJob(String jobId, String reason) throws IOException, InterruptedException {
+        server.abandonJob(jobId, reason);
+    }
+
+    @Override
     public void reportUploadProgress(String jobId, int chunks) throws IOException, InterruptedException {
         server.reportUploadProgress(jobId, chunks);
     }

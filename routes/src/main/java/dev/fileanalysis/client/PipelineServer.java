@@ -36,4 +36,7 @@ public interface PipelineServer {
     List<Result> results(String clientId) throws IOException, InterruptedException;
 
     void acknowledgeResult(String resultId) throws IOException, InterruptedException;
+
+    /** Gives up on a job of this client: the server ends it FAILED at once and frees what it holds. */
+    void abandonJob(String jobId, String reason) throws IOException, InterruptedException;
 }

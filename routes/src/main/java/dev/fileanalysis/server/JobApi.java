@@ -217,6 +217,37 @@ public final class JobApi {
         return jobs.completeUpload(id, total);
     }
 
+    /**
+     * The client gives up on its own job (the file changed or disappeared mid-upload): the job ends
+     * FAILED at once, its chunks are deleted, and a processor streaming it lets go, instead of
+     * waiting for the sweep's abandon timeout. Repeating it, or abandoning an ended job, is harmless.
+     */
+    public Job abandon(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id, String body) {
+        Map<String, Object> request = Json.object(body, "abandon request", Set.of("reason"));
+        String reason = request.get("reason") instanceof String text && !text.isBlank() ? text : "the client gave up on it";
+        if (reason.length() > 500) {
+            reason = reason.substring(0, 500);
+        }
+        for (int attempt = 0; attempt < 5; attempt++) {
+            StoredJob stored = owned(caller, id);
+            Job job = stored.job();
+            if (Job.DONE.equals(job.status()) || Job.FAILED.equals(job.status())) {
+                return job;
+            }
+            String resultId = "result-" + UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8));
+            String error = "Upload abandoned by its client: " + reason + ".";
+            if (jobs.abandonByClient(job, error, resultId)) {
+                if (job.client() != null) {
+                    results.putOnce(new Result(resultId, id, job.client(), Job.FAILED, null, error, Instant.now().toString()),
+                            stored.owner());
+                }
+                chunks.deleteAll(job.file());
+                return jobs.find(id).orElseThrow().job();
+            }
+        }
+        throw ApiException.conflict("Job " + id + " keeps changing; try abandoning it again.");
+    }
+
     public List<Result> results(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("client") String client) {
         if (client == null || !CLIENT_ID.matcher(client).matches()) {
             throw ApiException.badRequest("Query parameter 'client' must be a client id (client- and 130 hex characters).");

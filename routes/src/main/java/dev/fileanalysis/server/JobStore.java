@@ -228,6 +228,21 @@ public final class JobStore {
         }
     }
 
+    /**
+     * Ends a job its own client gave up on (the file changed or vanished): FAILED from whatever
+     * unfinished state it was seen in; false if it moved on meanwhile.
+     */
+    public boolean abandonByClient(Job seen, String error, String resultId) {
+        try {
+            dynamo.updateItem(update(seen.id(), "SET #status = :failed, #error = :error, #result = :result, #finished = :now",
+                    "#status = :seen", Map.of(":seen", s(seen.status()), ":failed", s(Job.FAILED), ":error", s(error),
+                            ":result", s(resultId), ":now", s(Instant.now().toString()))));
+            return true;
+        } catch (ConditionalCheckFailedException moved) {
+            return false;
+        }
+    }
+
     /** Ends a job that is not held by a working processor (abandoned upload); false if it moved on meanwhile. */
     public boolean abandon(Job seen, String error, String resultId) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":seen", s(seen.status()), ":failed", s(Job.FAILED),

@@ -86,6 +86,7 @@ public final class Soak {
             out.printf("soak: %d files dropped, %d faults injected; waiting up to %s for results%n",
                     expected.size(), injected.size(), plan.settle());
             List<String> problems = awaitResults(expected);
+            problems.addAll(chunksSentTwice());
             Report report = new Report(plan.seed(), injected, expected.size(), problems,
                     Duration.ofNanos(System.nanoTime() - started));
             out.println(summary(report));
@@ -151,6 +152,32 @@ public final class Soak {
         }
         return problems;
     }
+
+    /**
+     * Chunks the client logged as landed more than once. The client logs a chunk as landed only
+     * after recording it in its journal, so after a restart it must never send such a chunk again
+     * (the one in flight at a kill was not logged yet, and may be sent again).
+     */
+    private List<String> chunksSentTwice() throws IOException {
+        Path log = plan.data().resolve("logs").resolve("client.log");
+        List<String> problems = new ArrayList<>();
+        if (!Files.exists(log)) {
+            return problems;
+        }
+        Map<String, Integer> landings = new LinkedHashMap<>();
+        java.util.regex.Matcher matcher = LANDED.matcher(Files.readString(log));
+        while (matcher.find()) {
+            landings.merge(matcher.group(2) + " chunk " + matcher.group(1), 1, Integer::sum);
+        }
+        landings.forEach((chunk, count) -> {
+            if (count > 1) {
+                problems.add(chunk + " was uploaded " + count + " times");
+            }
+        });
+        return problems;
+    }
+
+    private static final java.util.regex.Pattern LANDED = java.util.regex.Pattern.compile("chunk (\\d+) of (job-[0-9a-f-]{36}) landed");
 
     private static boolean allPresent(Path results, Map<String, String> expected) {
         return expected.keySet().stream().allMatch(name -> Files.exists(results.resolve(name + ".json")));

@@ -280,6 +280,19 @@ final class FakePipelineServer {
         }
 
         @Override
+        public void abandonJob(String jobId, String reason) throws IOException {
+            at("abandon", jobId, -1, false);
+            FakeJob job = known(jobId);
+            synchronized (job) {
+                if (!"DONE".equals(job.status) && !"FAILED".equals(job.status)) {
+                    job.status = "FAILED";
+                    job.error = "Upload abandoned by its client: " + reason + ".";
+                }
+            }
+            at("abandon", jobId, -1, true);
+        }
+
+        @Override
         public void acknowledgeResult(String resultId) throws IOException {
             Result result = results.stream().filter(r -> r.id().equals(resultId)).findFirst().orElse(null);
             String job = result == null ? null : result.job();

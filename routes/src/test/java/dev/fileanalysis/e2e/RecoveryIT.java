@@ -209,6 +209,32 @@ class RecoveryIT {
     }
 
     @Test
+    void aClientThatGivesUpOnItsJobEndsItAtOnceAndFreesItsProcessor() throws Exception {
+        TestClient device = new TestClient(serverUrl, tokenUrl, "give-up-user");
+        Job job = device.register("1.0.0");
+        device.uploadChunk(job, 0, EmbeddedPipelineIT.randomBytes(40_000, 51));
+        device.server.reportUploadProgress(job.id(), 1);
+        await("a processor is streaming the job").atMost(TIMEOUT).until(() -> {
+            Job now = device.server.job(job.id());
+            return now.analysed() != null && now.analysed() >= 1;
+        });
+
+        Job abandoned = device.server.abandonJob(job.id(), "the file changed while it was sent");
+        assertThat(abandoned.status()).isEqualTo(Job.FAILED);
+        assertThat(abandoned.error()).contains("abandoned by its client").contains("the file changed");
+        assertThat(device.server.abandonJob(job.id(), "again").status()).as("abandoning twice is harmless").isEqualTo(Job.FAILED);
+
+        await("the streaming processor lets go").atMost(TIMEOUT).until(() ->
+                (pipeline.log("processor-1") + pipeline.log("processor-2")).contains("stopped work on job " + job.id()));
+        Properties devstack = pipeline.devstack();
+        try (S3Client s3 = EmbeddedPipelineIT.s3(devstack)) {
+            assertThat(s3.listObjectsV2(list -> list.bucket(devstack.getProperty("s3.bucket"))
+                    .prefix("chunks/" + job.file() + "/")).contents()).isEmpty();
+        }
+        assertThat(device.result(job.id())).hasValueSatisfying(result -> assertThat(result.status()).isEqualTo(Job.FAILED));
+    }
+
+    @Test
     void anAbandonedUploadEndsFailedFreesItsProcessorAndLeavesNoChunks() throws Exception {
         TestClient device = new TestClient(serverUrl, tokenUrl, "abandon-user");
         Job job = device.register("1.0.0");
