@@ -12,6 +12,8 @@ import dev.fileanalysis.crypto.ClientKeyFile;
 import dev.fileanalysis.crypto.ClientKeyPair;
 import dev.fileanalysis.runtime.CamelSettings;
 import dev.fileanalysis.runtime.Settings;
+import dev.fileanalysis.transfer.BandwidthLimit;
+import dev.fileanalysis.transfer.RateLimiter;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
@@ -48,7 +50,13 @@ public class ClientBeans implements CamelConfiguration {
                 settings.getInt("client.chunks-in-flight", cores + 2),
                 settings.getLong("client.max-file-bytes", Long.MAX_VALUE));
 
-        PipelineServer pipeline = new HttpPipelineServer(server, http);
+        BandwidthLimit bandwidth;
+        try {
+            bandwidth = BandwidthLimit.parse(settings.get("client.bandwidth-limit", "off"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Setting 'client.bandwidth-limit': " + e.getMessage(), e);
+        }
+        PipelineServer pipeline = new HttpPipelineServer(server, http, RateLimiter.of(bandwidth));
         camel.getRegistry().bind("fileUploader", new FileUploader(pipeline, keys, journal, upload));
         camel.getRegistry().bind("resultInbox", new ResultInbox(pipeline, keys, journal, results));
         camel.getRegistry().bind("dropFolderCheck", new DropFolderCheck(Path.of(settings.require("client.drop-folder")),

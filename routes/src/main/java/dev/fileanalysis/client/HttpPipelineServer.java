@@ -14,6 +14,8 @@ import dev.fileanalysis.api.ServerApiClient.Reservation;
 import dev.fileanalysis.api.ServerCallException;
 import dev.fileanalysis.model.Job;
 import dev.fileanalysis.model.Result;
+import dev.fileanalysis.transfer.BandwidthLimit;
+import dev.fileanalysis.transfer.RateLimiter;
 
 /** The server's HTTP API, and storage through presigned URLs. */
 public final class HttpPipelineServer implements PipelineServer {
@@ -21,9 +23,17 @@ public final class HttpPipelineServer implements PipelineServer {
     private final ServerApiClient server;
     private final HttpClient http;
 
+    private final RateLimiter uploads;
+
     public HttpPipelineServer(ServerApiClient server, HttpClient http) {
+        this(server, http, RateLimiter.of(BandwidthLimit.UNLIMITED));
+    }
+
+    /** {@code uploads} paces every chunk sent to storage, across all uploads of this client (client.bandwidth-limit). */
+    public HttpPipelineServer(ServerApiClient server, HttpClient http, RateLimiter uploads) {
         this.server = server;
         this.http = http;
+        this.uploads = uploads;
     }
 
     @Override
@@ -58,7 +68,7 @@ public final class HttpPipelineServer implements PipelineServer {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofMinutes(5))
                 .header("Content-MD5", md5)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(frame))
+                .PUT(body(frame))
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
@@ -70,6 +80,16 @@ public final class HttpPipelineServer implements PipelineServer {
     @Override
     public void abandonJob(String jobId, String reason) throws IOException, InterruptedException {
         server.abandonJob(jobId, reason);
+    }
+
+    /** The chunk as a fixed-length body (presigned PUTs need Content-Length), paced by the bandwidth limit. */
+    private HttpRequest.BodyPublisher body(byte[] frame) {
+        if (uploads.limit().isUnlimited()) {
+            return HttpRequest.BodyPublishers.ofByteArray(frame);
+        }
+        return HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> uploads.limit(new java.io.ByteArrayInputStream(frame))),
+                frame.length);
     }
 
     @Override

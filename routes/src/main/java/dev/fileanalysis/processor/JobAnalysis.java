@@ -168,9 +168,12 @@ public final class JobAnalysis {
     /** The engine refused, timed out or could not be reached: worth another attempt. */
     private static boolean isEngineFailure(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof HttpOperationFailedException || cause instanceof java.net.ConnectException
+            // SocketException covers a refused connection and one the engine broke mid-request
+            // (broken pipe, reset), as when it crashes or restarts.
+            if (cause instanceof HttpOperationFailedException || cause instanceof java.net.SocketException
                     || cause instanceof java.net.SocketTimeoutException
-                    || cause instanceof org.apache.hc.core5.http.NoHttpResponseException) {
+                    || cause instanceof org.apache.hc.core5.http.NoHttpResponseException
+                    || cause instanceof org.apache.hc.core5.http.ConnectionClosedException) {
                 return true;
             }
         }
@@ -197,6 +200,11 @@ public final class JobAnalysis {
             }
             if (cause instanceof java.net.SocketTimeoutException) {
                 return "The analysis engine did not answer in time. Retry, or raise the processor's engine timeout.";
+            }
+            if (cause instanceof java.net.SocketException || cause instanceof org.apache.hc.core5.http.NoHttpResponseException
+                    || cause instanceof org.apache.hc.core5.http.ConnectionClosedException) {
+                return "The connection to the analysis engine broke (" + cause.getMessage()
+                        + "); it may have crashed. Check its log, then drop the file again.";
             }
             if (cause instanceof IOException && cause.getMessage() != null
                     && (cause.getMessage().contains("stalled") || cause.getMessage().contains("corrupt"))) {

@@ -148,7 +148,8 @@ public final class JobStore {
     public List<Job> claimable(String status, int limit, long nowMillis) {
         List<Job> jobs = new ArrayList<>();
         for (Map<String, AttributeValue> item : byStatus(status, null, limit)) {
-            boolean unclaimed = !item.containsKey("processor");
+            Long notBefore = longNum(item, "notBefore");
+            boolean unclaimed = !item.containsKey("processor") && (notBefore == null || notBefore <= nowMillis);
             Long leaseUntil = longNum(item, "leaseUntil");
             boolean leaseExpired = leaseUntil != null && leaseUntil < nowMillis;
             if (Job.PROCESSING.equals(status) ? leaseExpired : unclaimed) {
@@ -210,18 +211,20 @@ public final class JobStore {
 
     /**
      * Gives a job back for another attempt (its engine failed): it becomes claimable again, by
-     * any processor. False when the caller does not hold it.
+     * any processor, from {@code notBeforeMillis} on. False when the caller does not hold it.
      */
-    public boolean release(String id, String processor, String reason) {
+    public boolean release(String id, String processor, String reason, long notBeforeMillis) {
         Job job = find(id).map(StoredJob::job).orElse(null);
         if (job == null) {
             return false;
         }
         String back = job.uploaded() == null ? Job.UPLOADING : Job.UPLOADED;
         try {
-            dynamo.updateItem(update(id, "SET #status = :back, #lastError = :reason REMOVE #processor, #leaseUntil, #analysed",
+            dynamo.updateItem(update(id, "SET #status = :back, #lastError = :reason, #notBefore = :notBefore "
+                            + "REMOVE #processor, #leaseUntil, #analysed",
                     "#processor = :processor AND #status = :processing",
-                    Map.of(":back", s(back), ":reason", s(reason), ":processor", s(processor), ":processing", s(Job.PROCESSING))));
+                    Map.of(":back", s(back), ":reason", s(reason), ":processor", s(processor), ":processing", s(Job.PROCESSING),
+                            ":notBefore", n(notBeforeMillis))));
             return true;
         } catch (ConditionalCheckFailedException lost) {
             return false;

@@ -37,12 +37,14 @@ public final class ProcessorApi {
     private final ResultStore results;
     private final ChunkStorage chunks;
     private final long leaseMillis;
+    private final long retryBackoffMillis;
 
-    public ProcessorApi(JobStore jobs, ResultStore results, ChunkStorage chunks, long leaseMillis) {
+    public ProcessorApi(JobStore jobs, ResultStore results, ChunkStorage chunks, long leaseMillis, long retryBackoffMillis) {
         this.jobs = jobs;
         this.results = results;
         this.chunks = chunks;
         this.leaseMillis = leaseMillis;
+        this.retryBackoffMillis = retryBackoffMillis;
     }
 
     /**
@@ -64,10 +66,17 @@ public final class ProcessorApi {
         Map<String, Object> request = Json.object(body, "release", Set.of("processor", "reason"));
         String processor = processorId(request);
         String reason = Json.string(request, "reason", "release");
-        if (!jobs.release(requireJobId(id), processor, reason.length() > 500 ? reason.substring(0, 500) : reason)) {
+        Job job = jobs.find(requireJobId(id)).map(JobStore.StoredJob::job)
+                .orElseThrow(() -> ApiException.notFound("Job " + id + " not found."));
+        // Back-off between attempts, doubling each time, so that an engine that is restarting
+        // (or a dependency of it that is down) has time to come back before the next attempt.
+        int attempts = job.attempts() == null ? 1 : job.attempts();
+        long backoff = Math.min(retryBackoffMillis << Math.min(attempts - 1, 10), 10 * 60_000L);
+        if (!jobs.release(id, processor, reason.length() > 500 ? reason.substring(0, 500) : reason,
+                System.currentTimeMillis() + backoff)) {
             throw ApiException.conflict("Job " + id + " is not held by " + processor + "; nothing to release.");
         }
-        LOG.warn("job {} released by {} for another attempt: {}", id, processor, reason);
+        LOG.warn("job {} released by {} for another attempt in {} ms: {}", id, processor, backoff, reason);
         return Map.of("job", id, "released", true);
     }
 

@@ -33,7 +33,8 @@ public class ServerBeans implements CamelConfiguration {
         camel.getRegistry().bind("jobApi", new JobApi(jobs, results, chunks, aws.region().id(),
                 settings.getInt("server.max-chunks", 1_000_000), settings.getLong("server.max-chunk-bytes", 64L << 20)));
         camel.getRegistry().bind("processorApi", new ProcessorApi(jobs, results, chunks,
-                settings.getLong("server.claim-lease-seconds", 60) * 1000));
+                settings.getLong("server.claim-lease-seconds", 60) * 1000,
+                settings.getLong("server.retry-backoff-ms", 2000)));
         camel.getRegistry().bind("errorResponses", new ErrorResponses());
         camel.getRegistry().bind("housekeeping", new Housekeeping(jobs, results, chunks,
                 Duration.ofSeconds(settings.getLong("server.upload-abandon-seconds", 3600)),
