@@ -20,7 +20,7 @@ import static dev.fileanalysis.server.JobStore.str;
  * (dynalite has no TTL; on AWS, DynamoDB TTL can come on top):
  * uploads whose client stopped sending end FAILED ("upload abandoned") with their chunks deleted,
  * which also frees a processor streaming them; reservations never registered are dropped;
- * finished jobs and unfetched results are deleted after their retention.
+ * finished jobs, fetched results and never-fetched results are deleted after their retention.
  * Every change is a conditional write, so several servers may sweep at once.
  */
 public final class Housekeeping {
@@ -34,15 +34,17 @@ public final class Housekeeping {
     private final Duration abandonAfter;
     private final Duration jobRetention;
     private final Duration resultRetention;
+    private final Duration fetchedResultRetention;
 
     public Housekeeping(JobStore jobs, ResultStore results, ChunkStorage chunks, Duration abandonAfter,
-                        Duration jobRetention, Duration resultRetention) {
+                        Duration jobRetention, Duration resultRetention, Duration fetchedResultRetention) {
         this.jobs = jobs;
         this.results = results;
         this.chunks = chunks;
         this.abandonAfter = abandonAfter;
         this.jobRetention = jobRetention;
         this.resultRetention = resultRetention;
+        this.fetchedResultRetention = fetchedResultRetention;
     }
 
     /** One sweep; returns what it did, for the log. */
@@ -74,9 +76,10 @@ public final class Housekeeping {
                 finished++;
             }
         }
-        int expiredResults = results.deleteCreatedBefore(Instant.ofEpochMilli(now).minus(resultRetention).toString(), PAGE);
+        int expiredResults = results.deleteExpired(Instant.ofEpochMilli(now).minus(fetchedResultRetention).toString(),
+                Instant.ofEpochMilli(now).minus(resultRetention).toString(), PAGE);
         String summary = "abandoned " + abandoned + ", stale reservations " + reservations + ", finished jobs deleted "
-                + finished + ", unfetched results expired " + expiredResults;
+                + finished + ", results deleted " + expiredResults;
         if (abandoned + reservations + finished + expiredResults > 0) {
             LOG.info("housekeeping: {}", summary);
         }

@@ -267,7 +267,7 @@ public final class JobApi {
         if (!owner.equals(caller.subject())) {
             throw ApiException.notFound("Result " + id + " not found.");
         }
-        results.delete(id);
+        results.markFetched(id, Instant.now().toString());
         return Map.of("acknowledged", id);
     }
 

@@ -61,8 +61,8 @@ public final class ResultStore {
         List<Result> results = new ArrayList<>();
         var response = dynamo.query(QueryRequest.builder().tableName(table).indexName(CLIENT_INDEX)
                 .keyConditionExpression("#client = :client")
-                .filterExpression("#owner = :owner")
-                .expressionAttributeNames(namesIn("#client #owner"))
+                .filterExpression("#owner = :owner AND attribute_not_exists(#fetched)")
+                .expressionAttributeNames(namesIn("#client #owner #fetched"))
                 .expressionAttributeValues(Map.of(":client", s(client), ":owner", s(owner)))
                 .limit(limit).build());
         for (Map<String, AttributeValue> item : response.items()) {
@@ -77,12 +77,27 @@ public final class ResultStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.ofNullable(str(item, "owner"));
     }
 
-    /** Deletes results nobody fetched since {@code createdBefore}; returns how many. */
-    public int deleteCreatedBefore(String createdBefore, int limit) {
-        String filter = "#created < :before";
+    /**
+     * Marks a result fetched: its device has it on disk, so it is no longer offered; it is kept
+     * until the fetched-result retention runs out (an operator can still look at it meanwhile).
+     */
+    public void markFetched(String id, String fetchedAt) {
+        dynamo.updateItem(request -> request.tableName(table).key(Map.of("id", s(id)))
+                .updateExpression("SET #fetched = :at")
+                .conditionExpression("attribute_exists(#id)")
+                .expressionAttributeNames(namesIn("#fetched #id"))
+                .expressionAttributeValues(Map.of(":at", s(fetchedAt))));
+    }
+
+    /**
+     * Deletes results fetched before {@code fetchedBefore}, and results never fetched that were
+     * created before {@code createdBefore}; returns how many.
+     */
+    public int deleteExpired(String fetchedBefore, String createdBefore, int limit) {
+        String filter = "#fetched < :fetchedBefore OR (attribute_not_exists(#fetched) AND #created < :createdBefore)";
         var items = dynamo.scan(request -> request.tableName(table).filterExpression(filter)
                 .expressionAttributeNames(namesIn(filter))
-                .expressionAttributeValues(Map.of(":before", s(createdBefore)))
+                .expressionAttributeValues(Map.of(":fetchedBefore", s(fetchedBefore), ":createdBefore", s(createdBefore)))
                 .limit(limit)).items();
         for (Map<String, AttributeValue> item : items) {
             delete(str(item, "id"));

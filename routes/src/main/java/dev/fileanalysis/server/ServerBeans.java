@@ -39,6 +39,7 @@ public class ServerBeans implements CamelConfiguration {
         camel.getRegistry().bind("housekeeping", new Housekeeping(jobs, results, chunks,
                 Duration.ofSeconds(settings.getLong("server.upload-abandon-seconds", 3600)),
                 Duration.ofHours(settings.getLong("server.job-retention-hours", 24 * 7)),
-                Duration.ofHours(settings.getLong("server.result-retention-hours", 24 * 30))));
+                Duration.ofHours(settings.getLong("server.result-retention-hours", 24 * 30)),
+                Duration.ofSeconds(settings.getLong("server.fetched-result-retention-seconds", 24 * 3600))));
     }
 }

@@ -470,7 +470,7 @@ class EmbeddedPipelineIT {
                 .build();
     }
 
-    private static DynamoDbClient dynamo(Properties devstack) {
+    static DynamoDbClient dynamo(Properties devstack) {
         return DynamoDbClient.builder().region(Region.of(devstack.getProperty("aws.region")))
                 .endpointOverride(URI.create(devstack.getProperty("dynamodb.endpoint")))
                 .credentialsProvider(credentials(devstack)).build();

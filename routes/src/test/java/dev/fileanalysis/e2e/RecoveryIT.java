@@ -52,6 +52,7 @@ class RecoveryIT {
         pipeline = RunningPipeline.start(data,
                 "server.claim-lease-seconds=" + LEASE_SECONDS, "processor.lease-renew-ms=1000",
                 "server.upload-abandon-seconds=10", "server.sweep-interval-ms=500",
+                "server.fetched-result-retention-seconds=5",
                 "processor.claim-interval-ms=100", "client.result-poll-ms=250");
         serverUrl = pipeline.address("server");
         tokenUrl = URI.create(pipeline.devstack().getProperty("oidc.token-url"));
@@ -232,6 +233,26 @@ class RecoveryIT {
                     .prefix("chunks/" + job.file() + "/")).contents()).isEmpty();
         }
         assertThat(device.result(job.id())).hasValueSatisfying(result -> assertThat(result.status()).isEqualTo(Job.FAILED));
+    }
+
+    @Test
+    void anAcknowledgedResultIsNoLongerOfferedAndIsDeletedAfterItsRetention() throws Exception {
+        TestClient device = new TestClient(serverUrl, tokenUrl, "retention-user");
+        Job job = device.register("1.0.0");
+        device.uploadChunk(job, 0, "kept for a while".getBytes(StandardCharsets.UTF_8));
+        device.server.reportUploadProgress(job.id(), 1);
+        device.server.completeUpload(job.id(), 1);
+        Result result = await().atMost(TIMEOUT).until(() -> device.result(job.id()).orElse(null), r -> r != null);
+
+        device.server.acknowledgeResult(result.id());
+        assertThat(device.result(job.id())).as("not offered once acknowledged").isEmpty();
+        try (var dynamo = EmbeddedPipelineIT.dynamo(pipeline.devstack())) {
+            java.util.function.Supplier<Boolean> stored = () -> !dynamo.getItem(get -> get.tableName("pipeline-results")
+                    .key(java.util.Map.of("id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.builder()
+                            .s(result.id()).build()))).item().isEmpty();
+            assertThat(stored.get()).as("kept during the retention").isTrue();
+            await("the sweep deletes it after the retention").atMost(TIMEOUT).until(() -> !stored.get());
+        }
     }
 
     @Test
