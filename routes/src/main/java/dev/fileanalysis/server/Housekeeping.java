@@ -26,7 +26,8 @@ import static dev.fileanalysis.server.JobStore.str;
 public final class Housekeeping {
 
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
-    private static final int PAGE = 100;
+    /** Items one sweep looks at per kind; what is left waits for the next sweep. */
+    private static final int PAGE = 2000;
 
     private final JobStore jobs;
     private final ResultStore results;

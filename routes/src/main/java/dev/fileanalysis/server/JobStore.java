@@ -147,28 +147,58 @@ public final class JobStore {
      */
     public List<Job> claimable(String status, int limit, long nowMillis) {
         List<Job> jobs = new ArrayList<>();
-        for (Map<String, AttributeValue> item : byStatus(status, null, limit)) {
-            Long notBefore = longNum(item, "notBefore");
-            boolean unclaimed = !item.containsKey("processor") && (notBefore == null || notBefore <= nowMillis);
-            Long leaseUntil = longNum(item, "leaseUntil");
-            boolean leaseExpired = leaseUntil != null && leaseUntil < nowMillis;
-            if (Job.PROCESSING.equals(status) ? leaseExpired : unclaimed) {
-                jobs.add(toStoredJob(item).job());
+        // Walks the status index page by page: the oldest items of a status may all be unavailable
+        // (in back-off, or held under a valid lease) while a newer one is claimable.
+        Map<String, AttributeValue> start = null;
+        int examined = 0;
+        do {
+            var page = dynamo.query(statusQuery(status, null, 100, start));
+            for (Map<String, AttributeValue> item : page.items()) {
+                examined++;
+                Long notBefore = longNum(item, "notBefore");
+                boolean unclaimed = !item.containsKey("processor") && (notBefore == null || notBefore <= nowMillis);
+                Long leaseUntil = longNum(item, "leaseUntil");
+                boolean leaseExpired = leaseUntil != null && leaseUntil < nowMillis;
+                if (Job.PROCESSING.equals(status) ? leaseExpired : unclaimed) {
+                    jobs.add(toStoredJob(item).job());
+                    if (jobs.size() >= limit) {
+                        return jobs;
+                    }
+                }
             }
-        }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && examined < MAX_EXAMINED);
         return jobs;
+    }
+
+    /** Upper bound of index items one claim looks at, so a huge backlog cannot make a claim slow. */
+    private static final int MAX_EXAMINED = 5000;
+
+    private QueryRequest statusQuery(String status, String createdBefore, int limit, Map<String, AttributeValue> start) {
+        String condition = createdBefore == null ? "#status = :status" : "#status = :status AND #created < :before";
+        Map<String, AttributeValue> values = createdBefore == null
+                ? Map.of(":status", s(status)) : Map.of(":status", s(status), ":before", s(createdBefore));
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(STATUS_INDEX)
+                .keyConditionExpression(condition)
+                .expressionAttributeNames(namesIn(condition))
+                .expressionAttributeValues(values)
+                .limit(limit);
+        if (start != null) {
+            query.exclusiveStartKey(start);
+        }
+        return query.build();
     }
 
     /** Items of one status, oldest first, optionally only those created before {@code createdBefore}. */
     List<Map<String, AttributeValue>> byStatus(String status, String createdBefore, int limit) {
-        String condition = createdBefore == null ? "#status = :status" : "#status = :status AND #created < :before";
-        Map<String, AttributeValue> values = createdBefore == null
-                ? Map.of(":status", s(status)) : Map.of(":status", s(status), ":before", s(createdBefore));
-        return dynamo.query(QueryRequest.builder().tableName(table).indexName(STATUS_INDEX)
-                .keyConditionExpression(condition)
-                .expressionAttributeNames(namesIn(condition))
-                .expressionAttributeValues(values)
-                .limit(limit).build()).items();
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            var page = dynamo.query(statusQuery(status, createdBefore, Math.min(100, limit - items.size()), start));
+            items.addAll(page.items());
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && items.size() < limit);
+        return items;
     }
 
     /**

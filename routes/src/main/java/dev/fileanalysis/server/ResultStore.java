@@ -61,8 +61,8 @@ public final class ResultStore {
         List<Result> results = new ArrayList<>();
         var response = dynamo.query(QueryRequest.builder().tableName(table).indexName(CLIENT_INDEX)
                 .keyConditionExpression("#client = :client")
-                .filterExpression("#owner = :owner AND attribute_not_exists(#fetched)")
-                .expressionAttributeNames(namesIn("#client #owner #fetched"))
+                .filterExpression("#owner = :owner")
+                .expressionAttributeNames(namesIn("#client #owner"))
                 .expressionAttributeValues(Map.of(":client", s(client), ":owner", s(owner)))
                 .limit(limit).build());
         for (Map<String, AttributeValue> item : response.items()) {
@@ -80,13 +80,19 @@ public final class ResultStore {
     /**
      * Marks a result fetched: its device has it on disk, so it is no longer offered; it is kept
      * until the fetched-result retention runs out (an operator can still look at it meanwhile).
+     * The client id moves to {@code fetchedClient}, which takes the item out of the sparse
+     * client index: listing a device's results never wades through the ones it already has.
      */
     public void markFetched(String id, String fetchedAt) {
-        dynamo.updateItem(request -> request.tableName(table).key(Map.of("id", s(id)))
-                .updateExpression("SET #fetched = :at")
-                .conditionExpression("attribute_exists(#id)")
-                .expressionAttributeNames(namesIn("#fetched #id"))
-                .expressionAttributeValues(Map.of(":at", s(fetchedAt))));
+        try {
+            dynamo.updateItem(request -> request.tableName(table).key(Map.of("id", s(id)))
+                    .updateExpression("SET #fetched = :at, #fetchedClient = #client REMOVE #client")
+                    .conditionExpression("attribute_exists(#client)")
+                    .expressionAttributeNames(namesIn("#fetched #fetchedClient #client"))
+                    .expressionAttributeValues(Map.of(":at", s(fetchedAt))));
+        } catch (ConditionalCheckFailedException alreadyFetched) {
+            // acknowledged before: nothing to do
+        }
     }
 
     /**
@@ -110,7 +116,8 @@ public final class ResultStore {
     }
 
     private static Result toResult(Map<String, AttributeValue> item) {
-        return new Result(str(item, "id"), str(item, "job"), str(item, "client"), str(item, "status"),
+        String client = item.containsKey("client") ? str(item, "client") : str(item, "fetchedClient");
+        return new Result(str(item, "id"), str(item, "job"), client, str(item, "status"),
                 str(item, "payload"), str(item, "error"), str(item, "created"));
     }
 }
