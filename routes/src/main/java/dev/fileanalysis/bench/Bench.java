@@ -27,6 +27,7 @@ import dev.fileanalysis.api.TokenSource;
 import dev.fileanalysis.aws.AwsClients;
 import dev.fileanalysis.bench.BenchData.Generated;
 import dev.fileanalysis.model.Job;
+import dev.fileanalysis.runtime.RunningSystem;
 import dev.fileanalysis.runtime.Settings;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -111,12 +112,16 @@ public final class Bench {
         out.println("bench: data generated");
 
         List<ScenarioResult> results = new ArrayList<>();
-        try (BenchSystem system = BenchSystem.start(plan.home(), systemData, SETTINGS, out)) {
+        Files.createDirectories(systemData);
+        Path upLog = systemData.resolveSibling("pipeline-up.log");
+        try (java.io.PrintWriter upOutput = new java.io.PrintWriter(Files.newBufferedWriter(upLog), true);
+             RunningSystem system = RunningSystem.start(plan.home(), systemData, SETTINGS, upOutput::println)) {
+            out.println("bench: system ready (" + upLog + ")");
             Properties devstack = system.devstack();
             Settings settings = Settings.of(toMap(devstack));
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             TokenSource tokens = new TokenSource(http, URI.create(settings.require("oidc.token-url")), "dev-user", "dev");
-            ServerApiClient api = new ServerApiClient(http, URI.create(system.serverUrl()), tokens);
+            ServerApiClient api = new ServerApiClient(http, system.address("server"), tokens);
             ClientLog log = new ClientLog(systemData.resolve("logs").resolve("client.log"));
             try (S3Client s3 = new AwsClients(settings).s3()) {
                 Baselines baselines = new Baselines(s3, settings.require("s3.bucket"),

@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fileanalysis.runtime.RunningSystem;
 
 /**
  * Fault injection on the real system: drops seeded files into the running pipeline while it
@@ -59,7 +60,7 @@ public final class Soak {
         List<String> injected = new ArrayList<>();
         Map<String, String> expected = new LinkedHashMap<>();
         Files.createDirectories(plan.data());
-        try (SystemUnderTest system = SystemUnderTest.start(plan.home(), plan.data(), PROPERTIES, out)) {
+        try (RunningSystem system = RunningSystem.start(plan.home(), plan.data(), PROPERTIES, line -> out.println("  | " + line))) {
             Path drop = plan.data().resolve("drop");
             Path staging = Files.createDirectories(plan.data().resolve("soak-staging"));
             long end = System.nanoTime() + plan.duration().toNanos();
@@ -113,7 +114,7 @@ public final class Soak {
     }
 
     /** Kills one process of a seeded role; waits for `pipeline up` to report it restarted. */
-    private String killOne(SystemUnderTest system, SplittableRandom random) throws InterruptedException {
+    private String killOne(RunningSystem system, SplittableRandom random) throws InterruptedException {
         String role = nextRole(random);
         List<ProcessHandle> candidates = system.processes(role);
         if (candidates.isEmpty()) {
