@@ -113,32 +113,31 @@ public final class JobStore {
      * already streaming keeps PROCESSING and only learns its final chunk count.
      */
     public Job completeUpload(String id, int totalChunks) {
-        String now = Instant.now().toString();
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(
-                ":total", n(totalChunks), ":now", s(now), ":uploading", s(Job.UPLOADING), ":uploaded", s(Job.UPLOADED)));
-        try {
-            return toStoredJob(dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(id)))
-                    .updateExpression("SET #totalChunks = :total, #chunks = :total, #uploaded = :now, #status = :uploaded")
-                    .conditionExpression("#status = :uploading AND attribute_not_exists(#uploaded)")
-                    .expressionAttributeNames(namesIn("#chunks #status #totalChunks #uploaded"))
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW).build()).attributes()).job();
-        } catch (ConditionalCheckFailedException notUploading) {
-            values.remove(":uploaded");
-            values.remove(":uploading");
-            values.put(":processing", s(Job.PROCESSING));
-            try {
-                return toStoredJob(dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(id)))
-                        .updateExpression("SET #totalChunks = :total, #chunks = :total, #uploaded = :now")
-                        .conditionExpression("#status = :processing AND attribute_not_exists(#uploaded)")
-                    .expressionAttributeNames(namesIn("#chunks #status #totalChunks #uploaded"))
-                    .expressionAttributeValues(values)
-                        .returnValues(ReturnValue.ALL_NEW).build()).attributes()).job();
-            } catch (ConditionalCheckFailedException alreadyDone) {
+        // The status may change under us (a processor claims the job, or gives it back after a
+        // failed attempt): each write is conditional on the status just read, and is tried again
+        // if that status moved, so a completion is never silently lost.
+        for (int attempt = 0; attempt < 10; attempt++) {
+            Job job = find(id).orElseThrow().job();
+            if (job.uploaded() != null || Job.DONE.equals(job.status()) || Job.FAILED.equals(job.status())) {
                 // A retry of a completion that already landed, or a job that already ended.
-                return find(id).orElseThrow().job();
+                return job;
+            }
+            boolean waiting = Job.UPLOADING.equals(job.status());
+            String update = "SET #totalChunks = :total, #chunks = :total, #uploaded = :now"
+                    + (waiting ? ", #status = :uploaded" : "");
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":total", n(totalChunks),
+                    ":now", s(Instant.now().toString()), ":seen", s(job.status())));
+            if (waiting) {
+                values.put(":uploaded", s(Job.UPLOADED));
+            }
+            try {
+                return toStoredJob(dynamo.updateItem(update(id, update,
+                        "#status = :seen AND attribute_not_exists(#uploaded)", values)).attributes()).job();
+            } catch (ConditionalCheckFailedException moved) {
+                // read again and retry
             }
         }
+        throw ApiException.conflict("Job " + id + " kept changing while its upload was being completed; complete it again.");
     }
 
     /**
@@ -244,21 +243,27 @@ public final class JobStore {
      * any processor, from {@code notBeforeMillis} on. False when the caller does not hold it.
      */
     public boolean release(String id, String processor, String reason, long notBeforeMillis) {
-        Job job = find(id).map(StoredJob::job).orElse(null);
-        if (job == null) {
-            return false;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Job job = find(id).map(StoredJob::job).orElse(null);
+            if (job == null || !processor.equals(job.processor()) || !Job.PROCESSING.equals(job.status())) {
+                return false;
+            }
+            String back = job.uploaded() == null ? Job.UPLOADING : Job.UPLOADED;
+            // The status it goes back to must match the upload as it is at the write: a completion
+            // landing in between makes the condition fail, and the loop reads again.
+            String uploadState = job.uploaded() == null ? "attribute_not_exists(#uploaded)" : "attribute_exists(#uploaded)";
+            try {
+                dynamo.updateItem(update(id, "SET #status = :back, #lastError = :reason, #notBefore = :notBefore "
+                                + "REMOVE #processor, #leaseUntil, #analysed",
+                        "#processor = :processor AND #status = :processing AND " + uploadState,
+                        Map.of(":back", s(back), ":reason", s(reason), ":processor", s(processor),
+                                ":processing", s(Job.PROCESSING), ":notBefore", n(notBeforeMillis))));
+                return true;
+            } catch (ConditionalCheckFailedException moved) {
+                // read again
+            }
         }
-        String back = job.uploaded() == null ? Job.UPLOADING : Job.UPLOADED;
-        try {
-            dynamo.updateItem(update(id, "SET #status = :back, #lastError = :reason, #notBefore = :notBefore "
-                            + "REMOVE #processor, #leaseUntil, #analysed",
-                    "#processor = :processor AND #status = :processing",
-                    Map.of(":back", s(back), ":reason", s(reason), ":processor", s(processor), ":processing", s(Job.PROCESSING),
-                            ":notBefore", n(notBeforeMillis))));
-            return true;
-        } catch (ConditionalCheckFailedException lost) {
-            return false;
-        }
+        return false;
     }
 
     /**
