@@ -13,7 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The short fault-injection run of CI: one minute of files while client, server, processor and
  * engine are killed with kill -9 at seeded moments. `./pipeline soak --minutes N` is the long one.
- * Set -Dsoak.seed=N to replay a run; the seed is in the failure message.
+ * CI uses a fixed seed, so that a red run replays exactly with the same command; -Dsoak.seed=N
+ * runs another one (the seed is in every failure message), and the on-demand soak picks a random
+ * seed to explore.
  */
 class SoakIT {
 
@@ -22,7 +24,7 @@ class SoakIT {
 
     @Test
     void everyFileGetsExactlyOneCorrectResultWhileProcessesAreKilled() throws Exception {
-        long seed = Long.getLong("soak.seed", System.nanoTime());
+        long seed = Long.getLong("soak.seed", 7L);
         Soak.Plan plan = new Soak.Plan(RunningPipeline.home(), data, seed, Duration.ofSeconds(60), Duration.ofMinutes(4),
                 List.of("client", "server", "processor", "engine"), Duration.ofSeconds(12), 2);
         Soak.Report report = new Soak(plan, System.out).run();
