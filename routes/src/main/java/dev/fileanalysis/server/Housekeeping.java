@@ -1,10 +1,8 @@
 package dev.fileanalysis.server;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
 
 import dev.fileanalysis.model.Job;
 import dev.fileanalysis.model.Result;
@@ -89,7 +87,7 @@ public final class Housekeeping {
 
     private boolean abandon(JobStore.StoredJob stored) {
         Job job = stored.job();
-        String resultId = "result-" + UUID.nameUUIDFromBytes(job.id().getBytes(StandardCharsets.UTF_8));
+        String resultId = ResultStore.idFor(job.id());
         long minutes = Math.max(1, abandonAfter.toMinutes());
         String error = "Upload abandoned: no chunk of job " + job.id() + " arrived for " + (abandonAfter.toMinutes() >= 1
                 ? minutes + " min" : abandonAfter.toSeconds() + " s") + ". Drop the file again to send it.";

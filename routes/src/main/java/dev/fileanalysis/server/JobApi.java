@@ -234,7 +234,7 @@ public final class JobApi {
             if (Job.DONE.equals(job.status()) || Job.FAILED.equals(job.status())) {
                 return job;
             }
-            String resultId = "result-" + UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8));
+            String resultId = ResultStore.idFor(id);
             String error = "Upload abandoned by its client: " + reason + ".";
             if (jobs.abandonByClient(job, error, resultId)) {
                 if (job.client() != null) {

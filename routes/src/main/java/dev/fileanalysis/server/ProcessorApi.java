@@ -1,6 +1,5 @@
 package dev.fileanalysis.server;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -166,7 +165,7 @@ public final class ProcessorApi {
         }
         StoredJob stored = jobs.find(requireJobId(id)).orElseThrow(() -> ApiException.notFound("Job " + id + " not found."));
         Job job = stored.job();
-        String resultId = "result-" + UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8));
+        String resultId = ResultStore.idFor(id);
         if (!processor.equals(job.processor())) {
             throw ApiException.conflict("Job " + id + " is not held by " + processor + "; its result is refused.");
         }

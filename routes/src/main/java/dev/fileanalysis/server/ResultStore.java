@@ -32,6 +32,15 @@ public final class ResultStore {
         this.table = table;
     }
 
+    /**
+     * The id of a job's one result, derived from the job id: whoever stores a result for a job
+     * (its processor, a retry of it, the sweep, the client abandoning it) stores it under this
+     * id, so a job can never have two.
+     */
+    public static String idFor(String jobId) {
+        return "result-" + java.util.UUID.nameUUIDFromBytes(jobId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Stores a result once; false when a result with that id is already there (a retried post). */
     public boolean putOnce(Result result, String owner) {
         Map<String, AttributeValue> item = new HashMap<>();

@@ -170,11 +170,7 @@ class EmbeddedPipelineIT {
 
         // The upload is held here until a processor has fed chunk 0 to the engine: if processors
         // waited for complete uploads, this would time out.
-        await("processor reads chunk 0 of an unfinished upload").atMost(RESULT_TIMEOUT)
-                .until(() -> {
-                    Job now = device.server.job(job.id());
-                    return now.analysed() != null && now.analysed() >= 1;
-                });
+        device.awaitAnalysisStarted(job, RESULT_TIMEOUT);
         Job midUpload = device.server.job(job.id());
         assertThat(midUpload.uploaded()).as("upload still running when chunk 0 was analysed").isNull();
         assertThat(midUpload.status()).isEqualTo(Job.PROCESSING);

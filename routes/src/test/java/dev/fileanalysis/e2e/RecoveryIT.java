@@ -113,10 +113,7 @@ class RecoveryIT {
         List<byte[]> chunks = List.of(EmbeddedPipelineIT.randomBytes(300_000, 21), EmbeddedPipelineIT.randomBytes(200_000, 22));
         device.uploadChunk(job, 0, chunks.get(0));
         device.server.reportUploadProgress(job.id(), 1);
-        await("a processor is streaming the job").atMost(TIMEOUT).until(() -> {
-            Job now = device.server.job(job.id());
-            return now.analysed() != null && now.analysed() >= 1;
-        });
+        device.awaitAnalysisStarted(job, TIMEOUT);
         String holder = device.server.job(job.id()).processor();
 
         // kill -9 every processor in the middle of the job; `pipeline up` restarts them.
@@ -215,10 +212,7 @@ class RecoveryIT {
         Job job = device.register("1.0.0");
         device.uploadChunk(job, 0, EmbeddedPipelineIT.randomBytes(40_000, 51));
         device.server.reportUploadProgress(job.id(), 1);
-        await("a processor is streaming the job").atMost(TIMEOUT).until(() -> {
-            Job now = device.server.job(job.id());
-            return now.analysed() != null && now.analysed() >= 1;
-        });
+        device.awaitAnalysisStarted(job, TIMEOUT);
 
         Job abandoned = device.server.abandonJob(job.id(), "the file changed while it was sent");
         assertThat(abandoned.status()).isEqualTo(Job.FAILED);
@@ -261,10 +255,7 @@ class RecoveryIT {
         Job job = device.register("1.0.0");
         device.uploadChunk(job, 0, EmbeddedPipelineIT.randomBytes(50_000, 31));
         device.server.reportUploadProgress(job.id(), 1);
-        await("a processor is streaming the job").atMost(TIMEOUT).until(() -> {
-            Job now = device.server.job(job.id());
-            return now.analysed() != null && now.analysed() >= 1;
-        });
+        device.awaitAnalysisStarted(job, TIMEOUT);
         // ... and the client never sends another chunk.
 
         Result result = await("the sweep gives up on the upload").atMost(TIMEOUT)

@@ -61,6 +61,17 @@ final class TestClient {
         }
     }
 
+    /**
+     * Waits until a processor has fed at least chunk 0 of the job to the engine (the job's
+     * {@code analysed} count, as the server records it).
+     */
+    void awaitAnalysisStarted(Job job, java.time.Duration timeout) {
+        org.awaitility.Awaitility.await("a processor is streaming " + job.id()).atMost(timeout).until(() -> {
+            Job now = server.job(job.id());
+            return now.analysed() != null && now.analysed() >= 1;
+        });
+    }
+
     /** The result of a job, once the server has it. */
     Optional<Result> result(String jobId) throws Exception {
         return server.results(keys.publicKey().clientId()).stream().filter(r -> r.job().equals(jobId)).findFirst();
