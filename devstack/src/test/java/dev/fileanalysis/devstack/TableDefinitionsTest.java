@@ -16,7 +16,7 @@ class TableDefinitionsTest {
   void readsTheRepositoryTablesFileIntoCreateTableRequests() {
     TableDefinitions tables = TableDefinitions.load(Processes.repositoryRoot().resolve("localstack/tables.json"));
 
-    assertThat(tables.tableNames()).contains("pipeline-jobs", "pipeline-results");
+    assertThat(tables.tableNames()).containsExactlyInAnyOrder("pipeline-jobs", "pipeline-results", "pipeline-directory");
     CreateTableRequest jobs = tables.tables().stream().filter(t -> t.tableName().equals("pipeline-jobs")).findFirst().orElseThrow();
     assertThat(jobs.billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
     assertThat(jobs.keySchema()).singleElement().satisfies(k -> {
@@ -27,6 +27,21 @@ class TableDefinitionsTest {
     assertThat(jobs.globalSecondaryIndexes()).singleElement().satisfies(gsi -> {
       assertThat(gsi.indexName()).isEqualTo("status-created-index");
       assertThat(gsi.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyType()).containsExactly("status:HASH", "created:RANGE");
+      assertThat(gsi.projection().projectionType()).isEqualTo(ProjectionType.ALL);
+    });
+  }
+
+  @Test
+  void theDirectoryTableHasACompositeKeyAndALookupIndexOverIt() {
+    TableDefinitions tables = TableDefinitions.load(Processes.repositoryRoot().resolve("localstack/tables.json"));
+
+    CreateTableRequest directory = tables.tables().stream().filter(t -> t.tableName().equals("pipeline-directory")).findFirst().orElseThrow();
+    assertThat(directory.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyType()).containsExactly("pk:HASH", "sk:RANGE");
+    assertThat(directory.attributeDefinitions()).extracting(a -> a.attributeName() + ":" + a.attributeType())
+        .containsExactlyInAnyOrder("pk:S", "sk:S", "lookup:S");
+    assertThat(directory.globalSecondaryIndexes()).singleElement().satisfies(gsi -> {
+      assertThat(gsi.indexName()).isEqualTo("lookup-index");
+      assertThat(gsi.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyType()).containsExactly("lookup:HASH", "pk:RANGE");
       assertThat(gsi.projection().projectionType()).isEqualTo(ProjectionType.ALL);
     });
   }
