@@ -1,0 +1,155 @@
+package dev.fileanalysis.directory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.fileanalysis.directory.DirectoryStore.IssuedSession;
+import dev.fileanalysis.server.ApiException;
+import dev.fileanalysis.testing.DevStackFixture;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Sign-in sessions and their rotating refresh tokens against the real devstack's dynalite. */
+class RefreshSessionsIT {
+
+    private static final Duration LIFETIME = Duration.ofDays(14);
+
+    private static DevStackFixture devstack;
+    private static DynamoDbClient dynamo;
+    private static DirectoryStore directory;
+    private static MovableClock clock;
+
+    @BeforeAll
+    static void start() throws Exception {
+        devstack = DevStackFixture.start();
+        dynamo = devstack.dynamoDb();
+        clock = new MovableClock(Instant.parse("2026-11-20T10:00:00Z"));
+        directory = new DirectoryStore(dynamo, "pipeline-directory", clock);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (devstack != null) {
+            devstack.close();
+        }
+    }
+
+    private static IssuedSession newSession() {
+        return directory.createSession("user-" + UUID.randomUUID(), "org-" + UUID.randomUUID(), LIFETIME);
+    }
+
+    private static int status(Throwable e) {
+        return ((ApiException) e).status();
+    }
+
+    @Test
+    void theRefreshTokenIsTheSessionIdAndASecretOfWhichOnlyAHashIsStored() {
+        IssuedSession session = newSession();
+
+        assertThat(session.refreshToken()).startsWith(session.sessionId() + ".");
+        String secret = session.refreshToken().substring(session.sessionId().length() + 1);
+        assertThat(secret).matches("[A-Za-z0-9_-]{43}");
+        var item = dynamo.getItem(b -> b.tableName("pipeline-directory").key(java.util.Map.of(
+                "pk", AttributeValue.fromS("SESSION#" + session.sessionId()), "sk", AttributeValue.fromS("SESSION")))).item();
+        assertThat(item.toString()).doesNotContain(secret);
+        assertThat(directory.isLive(session.sessionId())).isTrue();
+    }
+
+    @Test
+    void eachRefreshReplacesTheTokenAndCanSwitchOrganisation() {
+        IssuedSession session = newSession();
+
+        IssuedSession next = directory.rotate(session.refreshToken(), null, LIFETIME);
+        IssuedSession switched = directory.rotate(next.refreshToken(), "org-other", LIFETIME);
+
+        assertThat(next.sessionId()).isEqualTo(session.sessionId());
+        assertThat(next.refreshToken()).isNotEqualTo(session.refreshToken());
+        assertThat(next.organisation()).isEqualTo(session.organisation());
+        assertThat(next.userId()).isEqualTo(session.userId());
+        assertThat(switched.organisation()).isEqualTo("org-other");
+        assertThat(directory.isLive(session.sessionId())).isTrue();
+    }
+
+    @Test
+    void presentingARotatedTokenAgainEndsTheSessionForEveryone() {
+        IssuedSession session = newSession();
+        IssuedSession legitimate = directory.rotate(session.refreshToken(), null, LIFETIME);
+
+        assertThatThrownBy(() -> directory.rotate(session.refreshToken(), null, LIFETIME))
+                .isInstanceOf(ApiException.class).satisfies(e -> assertThat(status(e)).isEqualTo(401))
+                .hasMessageContaining("already used");
+
+        assertThat(directory.isLive(session.sessionId())).isFalse();
+        assertThatThrownBy(() -> directory.rotate(legitimate.refreshToken(), null, LIFETIME))
+                .as("the current token dies with the session").isInstanceOf(ApiException.class)
+                .hasMessageContaining("session has ended");
+    }
+
+    @Test
+    void aMadeUpSecretForAKnownSessionIsRefusedWithoutEndingIt() {
+        IssuedSession session = newSession();
+
+        assertThatThrownBy(() -> directory.rotate(session.sessionId() + "." + "A".repeat(43), null, LIFETIME))
+                .isInstanceOf(ApiException.class).satisfies(e -> assertThat(status(e)).isEqualTo(401))
+                .hasMessageContaining("does not match");
+
+        assertThat(directory.isLive(session.sessionId())).isTrue();
+        assertThat(directory.rotate(session.refreshToken(), null, LIFETIME).sessionId()).isEqualTo(session.sessionId());
+    }
+
+    @Test
+    void unknownAndMalformedTokensAreRefused() {
+        assertThatThrownBy(() -> directory.rotate("session-" + UUID.randomUUID() + "." + "B".repeat(43), null, LIFETIME))
+                .isInstanceOf(ApiException.class).hasMessageContaining("belongs to no session");
+        assertThatThrownBy(() -> directory.rotate("not a token", null, LIFETIME))
+                .isInstanceOf(ApiException.class).satisfies(e -> assertThat(status(e)).isEqualTo(401))
+                .hasMessageContaining("malformed");
+    }
+
+    @Test
+    void aSessionUnusedForItsLifetimeExpiresAndEachRefreshExtendsIt() {
+        IssuedSession session = directory.createSession("user-" + UUID.randomUUID(), "org-x", Duration.ofHours(1));
+
+        clock.advance(Duration.ofMinutes(50));
+        IssuedSession refreshed = directory.rotate(session.refreshToken(), null, Duration.ofHours(1));
+        clock.advance(Duration.ofMinutes(50));
+        assertThat(directory.isLive(session.sessionId())).as("100 minutes old, but used 50 minutes ago").isTrue();
+
+        clock.advance(Duration.ofMinutes(11));
+        assertThat(directory.isLive(session.sessionId())).isFalse();
+        assertThatThrownBy(() -> directory.rotate(refreshed.refreshToken(), null, Duration.ofHours(1)))
+                .isInstanceOf(ApiException.class).satisfies(e -> assertThat(status(e)).isEqualTo(401))
+                .hasMessageContaining("expired");
+    }
+
+    @Test
+    void signingOutEndsTheSessionAndRepeatingItOrUnknownTokensDoNothing() {
+        IssuedSession session = newSession();
+
+        directory.revoke(session.refreshToken());
+        directory.revoke(session.refreshToken());
+        directory.revoke("session-" + UUID.randomUUID() + "." + "C".repeat(43));
+        directory.revoke("garbage");
+
+        assertThat(directory.isLive(session.sessionId())).isFalse();
+        assertThatThrownBy(() -> directory.rotate(session.refreshToken(), null, LIFETIME))
+                .isInstanceOf(ApiException.class).hasMessageContaining("session has ended");
+    }
+
+    @Test
+    void signingOutWithSomeoneElsesSessionIdButNoSecretDoesNotEndTheirSession() {
+        IssuedSession session = newSession();
+
+        directory.revoke(session.sessionId() + "." + "D".repeat(43));
+
+        assertThat(directory.isLive(session.sessionId())).isTrue();
+    }
+}
