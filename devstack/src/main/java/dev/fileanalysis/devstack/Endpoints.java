@@ -24,6 +24,11 @@ public record Endpoints(
 
   public static final String FILE_NAME = "devstack.properties";
 
+  /** Where the dev provider signs a person in; mock-oauth2-server serves it under the issuer. */
+  public String oidcAuthorizationUrl() {
+    return oidcIssuer + "/authorize";
+  }
+
   /** The properties in file order. */
   public Map<String, String> asMap() {
     Map<String, String> map = new LinkedHashMap<>();
@@ -34,6 +39,7 @@ public record Endpoints(
     map.put("s3.bucket", s3Bucket);
     map.put("dynamodb.endpoint", dynamodbEndpoint);
     map.put("oidc.issuer", oidcIssuer);
+    map.put("oidc.authorization-url", oidcAuthorizationUrl());
     map.put("oidc.token-url", oidcTokenUrl);
     map.put("oidc.jwks-url", oidcJwksUrl);
     map.put("oidc.audience", oidcAudience);

@@ -18,6 +18,11 @@ import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
  * {@code sub} = the client id, {@code aud} = the configured audience and {@code exp} one hour
  * ahead, so the server's real validation path (JWKS, iss, aud, exp) runs locally.
  *
+ * <p>People sign in as they would at Google or Microsoft: the authorization code flow with PKCE.
+ * Interactive login is on, so the authorization endpoint shows a form (any user name, optional
+ * claims JSON such as {@code {"email": "..."}}) and the ID token carries {@code sub} = that name,
+ * those claims, the request's nonce and {@code aud} = the client id.
+ *
  * <p>mock-oauth2-server derives {@code iss} from the URL the token was requested at: clients must
  * use the token URL exactly as written to devstack.properties (127.0.0.1, not localhost).
  */
@@ -38,11 +43,13 @@ public final class OidcProvider implements AutoCloseable {
 
   public static OidcProvider start(String host, int port, String audience) {
     MOCK_WEB_SERVER_LOG.setLevel(Level.WARNING);
-    // The subject given here is only used for grants without a client (e.g. interactive logins);
-    // for client_credentials DefaultOAuth2TokenCallback puts the client id in sub.
+    // The subject given here is only a fallback: client_credentials tokens get the client id as
+    // sub, and a person signing in through the login form gets the name they typed.
     DefaultOAuth2TokenCallback tokens = new DefaultOAuth2TokenCallback(
         ISSUER_ID, "devstack-user", "JWT", List.of(audience), Map.of(), TOKEN_LIFETIME_SECONDS);
-    OAuth2Config config = new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(), Set.of(tokens));
+    // interactiveLogin = true: without it the authorization endpoint signs everyone in at once as
+    // the callback's fixed subject, and one desktop could not sign in as different people.
+    OAuth2Config config = new OAuth2Config(true, null, null, false, new OAuth2TokenProvider(), Set.of(tokens));
     MockOAuth2Server server = new MockOAuth2Server(config);
     try {
       server.start(InetAddress.getByName(host), port);
@@ -61,6 +68,11 @@ public final class OidcProvider implements AutoCloseable {
 
   public String issuer() {
     return baseUrl + "/" + ISSUER_ID;
+  }
+
+  /** Where a browser is sent to sign a person in (authorization code flow). */
+  public String authorizationUrl() {
+    return issuer() + "/authorize";
   }
 
   public String tokenUrl() {

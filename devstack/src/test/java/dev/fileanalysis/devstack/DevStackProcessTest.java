@@ -19,7 +19,8 @@ class DevStackProcessTest {
       assertThat(devstack.property("s3.endpoint")).startsWith("http://127.0.0.1:");
       assertThat(devstack.property("dynamodb.endpoint")).startsWith("http://127.0.0.1:");
       assertThat(devstack.property("oidc.issuer")).startsWith("http://127.0.0.1:").endsWith("/pipeline");
-      assertThat(devstack.properties()).hasSize(10);
+      assertThat(devstack.properties()).hasSize(11);
+      assertThat(devstack.property("oidc.authorization-url")).isEqualTo(devstack.property("oidc.issuer") + "/authorize");
       assertThat(devstack.logFile()).content()
           .contains("s3 " + devstack.property("s3.endpoint"))
           .contains("dynamodb " + devstack.property("dynamodb.endpoint"))

@@ -110,12 +110,14 @@ class EmbeddedDevStackTest {
 
     assertThat(properties.stringPropertyNames()).containsExactlyInAnyOrder(
         "aws.region", "aws.access-key-id", "aws.secret-access-key", "s3.endpoint", "s3.bucket",
-        "dynamodb.endpoint", "oidc.issuer", "oidc.token-url", "oidc.jwks-url", "oidc.audience");
+        "dynamodb.endpoint", "oidc.issuer", "oidc.authorization-url", "oidc.token-url", "oidc.jwks-url",
+        "oidc.audience");
     assertThat(properties.getProperty("aws.region")).isEqualTo("us-east-1");
     assertThat(properties.getProperty("s3.bucket")).isEqualTo("pipeline-chunks");
     assertThat(properties.getProperty("s3.endpoint")).matches("http://127\\.0\\.0\\.1:\\d+");
     assertThat(properties.getProperty("dynamodb.endpoint")).matches("http://127\\.0\\.0\\.1:\\d+");
     assertThat(properties.getProperty("oidc.issuer")).matches("http://127\\.0\\.0\\.1:\\d+/pipeline");
+    assertThat(properties.getProperty("oidc.authorization-url")).isEqualTo(properties.getProperty("oidc.issuer") + "/authorize");
     assertThat(properties.getProperty("oidc.token-url")).isEqualTo(properties.getProperty("oidc.issuer") + "/token");
     assertThat(properties.getProperty("oidc.jwks-url")).isEqualTo(properties.getProperty("oidc.issuer") + "/jwks");
     assertThat(properties.getProperty("oidc.audience")).isEqualTo("file-analysis-pipeline");
@@ -350,6 +352,49 @@ class EmbeddedDevStackTest {
         .get("access_token").asText();
 
     assertThat(SignedJWT.parse(accessToken).getJWTClaimsSet().getSubject()).isEqualTo("server");
+  }
+
+  @Test
+  void aPersonSignsInThroughTheLoginFormAndGetsAnIdTokenWithTheirNameAndClaims() throws Exception {
+    String verifier = "dev-login-test-verifier-" + UUID.randomUUID() + "-0123456789";
+    String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+        MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+    String redirect = "http://127.0.0.1:1/callback";
+    URI authorize = URI.create(endpoints.oidcAuthorizationUrl() + "?response_type=code&client_id=pipeline-desktop"
+        + "&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8) + "&scope=openid%20email"
+        + "&state=s-1&nonce=n-1&code_challenge=" + challenge + "&code_challenge_method=S256");
+
+    HttpResponse<String> form = HTTP.send(HttpRequest.newBuilder(authorize).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(form.statusCode()).isEqualTo(200);
+    assertThat(form.body()).contains("name=\"username\"");
+
+    String login = "username=alice&claims=" + URLEncoder.encode("{\"email\":\"alice@pipeline.test\"}", StandardCharsets.UTF_8);
+    HttpResponse<String> signedIn = HTTP.send(HttpRequest.newBuilder(authorize)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(login)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(signedIn.statusCode()).isEqualTo(302);
+    URI back = URI.create(signedIn.headers().firstValue("Location").orElseThrow());
+    assertThat(back.toString()).startsWith(redirect + "?");
+    Map<String, String> query = new HashMap<>();
+    for (String pair : back.getRawQuery().split("&")) {
+      String[] kv = pair.split("=", 2);
+      query.put(kv[0], java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+    }
+    assertThat(query).containsEntry("state", "s-1").containsKey("code");
+
+    String exchange = "grant_type=authorization_code&client_id=pipeline-desktop&code="
+        + URLEncoder.encode(query.get("code"), StandardCharsets.UTF_8)
+        + "&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8) + "&code_verifier=" + verifier;
+    HttpResponse<String> tokens = HTTP.send(HttpRequest.newBuilder(URI.create(endpoints.oidcTokenUrl()))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(exchange)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+    JWTClaimsSet idToken = SignedJWT.parse(JSON.readTree(tokens.body()).get("id_token").asText()).getJWTClaimsSet();
+    assertThat(idToken.getSubject()).isEqualTo("alice");
+    assertThat(idToken.getStringClaim("email")).isEqualTo("alice@pipeline.test");
+    assertThat(idToken.getStringClaim("nonce")).isEqualTo("n-1");
+    assertThat(idToken.getIssuer()).isEqualTo(endpoints.oidcIssuer());
+    assertThat(idToken.getAudience()).containsExactly("pipeline-desktop");
   }
 
   @Test

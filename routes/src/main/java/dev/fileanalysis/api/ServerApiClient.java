@@ -29,14 +29,14 @@ public final class ServerApiClient {
 
     private final HttpClient http;
     private final URI base;
-    private final TokenSource tokens;
+    private final AccessTokens tokens;
     private final RetryPolicy retry;
 
-    public ServerApiClient(HttpClient http, URI base, TokenSource tokens) {
+    public ServerApiClient(HttpClient http, URI base, AccessTokens tokens) {
         this(http, base, tokens, RetryPolicy.DEFAULT);
     }
 
-    public ServerApiClient(HttpClient http, URI base, TokenSource tokens, RetryPolicy retry) {
+    public ServerApiClient(HttpClient http, URI base, AccessTokens tokens, RetryPolicy retry) {
         this.http = http;
         this.base = base;
         this.tokens = tokens;
@@ -165,7 +165,7 @@ public final class ServerApiClient {
      * budget. Refusals (4xx) are final and reported at once. Every call of this API is idempotent,
      * so a retry after a lost answer does no harm.
      */
-    private JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
+    JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
         return retry.run(method + " " + path, () -> callOnce(method, path, body));
     }
 
@@ -181,13 +181,8 @@ public final class ServerApiClient {
             return null;
         }
         if (status < 200 || status > 299) {
-            String message;
-            try {
-                message = JSON.readTree(response.body()).path("error").asText(response.body());
-            } catch (IOException notJson) {
-                message = TokenSource.abbreviate(response.body());
-            }
-            throw new ServerCallException(status, method + " " + path + " failed with HTTP " + status + ": " + message);
+            String sentence = ServerCallException.sentenceOf(response.body());
+            throw new ServerCallException(status, method + " " + path + " failed with HTTP " + status + ": " + sentence, sentence);
         }
         return response.body().isEmpty() ? null : JSON.readTree(response.body());
     }

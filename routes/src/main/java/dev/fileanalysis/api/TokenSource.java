@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * cached until shortly before they expire. Processors use it with their service credential; on
  * the embedded default the client uses it as the dev user.
  */
-public final class TokenSource {
+public final class TokenSource implements AccessTokens {
 
     private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,6 +38,7 @@ public final class TokenSource {
         this.clientSecret = clientSecret;
     }
 
+    @Override
     public synchronized String token() throws IOException, InterruptedException {
         if (token == null || Instant.now().isAfter(renewAt)) {
             fetch();
@@ -46,6 +47,7 @@ public final class TokenSource {
     }
 
     /** Drops the cached token, e.g. after the server answered 401 to it. */
+    @Override
     public synchronized void invalidate() {
         token = null;
     }
@@ -84,7 +86,7 @@ public final class TokenSource {
         return form.toString();
     }
 
-    static String abbreviate(String text) {
+    public static String abbreviate(String text) {
         if (text == null) {
             return "";
         }

@@ -19,6 +19,10 @@ import picocli.CommandLine.Command;
                 DecryptCommand.class,
                 SoakCommand.class,
                 BenchCommand.class,
+                LoginCommand.class,
+                LogoutCommand.class,
+                OrgCommand.class,
+                MemberCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Pipeline {

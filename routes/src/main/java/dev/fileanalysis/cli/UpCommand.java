@@ -120,8 +120,12 @@ public final class UpCommand implements Callable<Integer> {
             out.println("processor-" + i + " outbound only (no listening port), log " + processor.log());
         }
 
+        // The CLI (login, org, member) finds the server of this run here: its port is new every run.
+        RunningServer.write(dataFolder, serverUrl);
+        // No one is at a browser here: the client signs in by itself as the dev provider's user "dev"
+        // (unless someone already signed this data folder in with ./pipeline login).
         SupervisedProcess client = launch("client", role(home, "client", withData(dataFolder,
-                "client.server-url=" + serverUrl)), home, logs, out);
+                "client.server-url=" + serverUrl, "client.dev-user=dev")), home, logs, out);
         client.awaitLine("client started", START_TIMEOUT);
         out.println("client     watching " + dataFolder.resolve("drop") + ", results in " + dataFolder.resolve("results"));
         out.println("logs       " + logs);

@@ -6,12 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.fileanalysis.api.RetryPolicy;
 import dev.fileanalysis.api.ServerApiClient;
-import dev.fileanalysis.api.TokenSource;
 import dev.fileanalysis.crypto.ClientKeyFile;
 import dev.fileanalysis.crypto.ClientKeyPair;
 import dev.fileanalysis.runtime.CamelSettings;
 import dev.fileanalysis.runtime.Settings;
+import dev.fileanalysis.signin.AuthApi;
+import dev.fileanalysis.signin.DevProviderBrowser;
+import dev.fileanalysis.signin.ServerSession;
+import dev.fileanalysis.signin.SessionFile;
+import dev.fileanalysis.signin.SignIn;
 import dev.fileanalysis.transfer.BandwidthLimit;
 import dev.fileanalysis.transfer.RateLimiter;
 import org.apache.camel.CamelConfiguration;
@@ -35,9 +40,9 @@ public class ClientBeans implements CamelConfiguration {
 
         ClientKeyPair keys = ClientKeyFile.loadOrCreate(Path.of(settings.require("client.key-file")));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        TokenSource tokens = new TokenSource(http, URI.create(settings.require("oidc.token-url")),
-                settings.require("client.oidc-client-id"), settings.get("client.oidc-client-secret", ""));
-        ServerApiClient server = new ServerApiClient(http, URI.create(settings.require("client.server-url")), tokens);
+        URI serverUrl = URI.create(settings.require("client.server-url"));
+        ServerSession session = session(settings, http, serverUrl, keys);
+        ServerApiClient server = new ServerApiClient(http, serverUrl, session);
         // Read before any route starts, so the watcher and the resume route see the same journal.
         ClientJournal journal = new ClientJournal(state);
 
@@ -67,5 +72,25 @@ public class ClientBeans implements CamelConfiguration {
         // what keeps a file from being sent twice.
         camel.getRegistry().bind("sentFiles",
                 FileIdempotentRepository.fileIdempotentRepository(state.resolve("sent-files.txt").toFile(), 100_000));
+    }
+
+    /**
+     * The signed-in person's session from {@code client.session-file}. Without one, only the
+     * embedded default signs in by itself (as {@code client.dev-user}, at the dev provider); a
+     * real deployment waits for a person to run {@code ./pipeline login}.
+     */
+    private static ServerSession session(Settings settings, HttpClient http, URI serverUrl, ClientKeyPair keys) throws Exception {
+        SessionFile file = new SessionFile(Path.of(settings.require("client.session-file")));
+        if (file.exists()) {
+            return ServerSession.resume(new AuthApi(http, serverUrl), file);
+        }
+        String devUser = settings.get("client.dev-user", "").trim();
+        if (devUser.isEmpty()) {
+            throw new IllegalStateException("Not signed in: run ./pipeline login (no session at " + file.path() + ")");
+        }
+        DevProviderBrowser browser = new DevProviderBrowser(devUser);
+        // The server may still be starting (or restarting under ./pipeline up): ride that out.
+        return RetryPolicy.DEFAULT.run("sign-in as dev user '" + devUser + "'",
+                () -> new SignIn(http, file).signIn(serverUrl, "dev", browser, keys.publicKey().clientId()));
     }
 }

@@ -1,0 +1,131 @@
+package dev.fileanalysis.signin;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fileanalysis.api.ServerCallException;
+
+/** The server's public sign-in endpoints ({@code /auth/...}): no bearer token, the body carries the proof. */
+public final class AuthApi {
+
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http;
+    private final URI server;
+
+    public AuthApi(HttpClient http, URI server) {
+        this.http = http;
+        this.server = server;
+    }
+
+    public URI server() {
+        return server;
+    }
+
+    /** The identity providers this server trusts, as it lists them. */
+    public List<IdentityProvider> providers() throws IOException, InterruptedException {
+        JsonNode body = send("GET", "/auth/providers", null);
+        List<IdentityProvider> providers = new ArrayList<>();
+        for (JsonNode provider : body.path("providers")) {
+            providers.add(new IdentityProvider(provider.path("id").asText(),
+                    URI.create(provider.path("authorization_endpoint").asText()),
+                    URI.create(provider.path("token_endpoint").asText()),
+                    provider.path("client_id").asText(),
+                    provider.path("scopes").asText("openid email profile"),
+                    null));
+        }
+        return providers;
+    }
+
+    /**
+     * Trades a provider's ID token for the server's own session.
+     *
+     * @param device this device's public key id ({@code client-04...}), registered with the session; null if none
+     */
+    public SessionGrant createSession(IdTokenGrant grant, String device) throws IOException, InterruptedException {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("provider", grant.providerId());
+        body.put("id_token", grant.idToken());
+        body.put("nonce", grant.nonce());
+        if (device != null) {
+            body.put("device", device);
+        }
+        try {
+            return SessionGrant.parse(send("POST", "/auth/session", JSON.writeValueAsString(body)), "POST /auth/session");
+        } catch (ServerCallException refused) {
+            if (refused.status() == 401 || refused.status() == 403) {
+                throw new ServerCallException(refused.status(), "The server refused the sign-in: " + refused.sentence(),
+                        "The server refused the sign-in: " + refused.sentence());
+            }
+            throw refused;
+        }
+    }
+
+    /**
+     * Spends {@code refreshToken} (it is dead afterwards) for a new session, optionally in another organisation.
+     *
+     * @throws SignedOutException the server no longer accepts the token: only signing in again helps
+     */
+    public SessionGrant refresh(String refreshToken, String organisation) throws IOException, InterruptedException {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("refresh_token", refreshToken);
+        if (organisation != null) {
+            body.put("organisation", organisation);
+        }
+        try {
+            return SessionGrant.parse(send("POST", "/auth/refresh", JSON.writeValueAsString(body)), "POST /auth/refresh");
+        } catch (ServerCallException refused) {
+            if (refused.status() == 401) {
+                throw new SignedOutException("Signed out: run ./pipeline login (the server no longer accepts this device's session: "
+                        + refused.sentence() + ")");
+            }
+            throw refused;
+        }
+    }
+
+    /** Ends the session at the server; repeating it is harmless. */
+    public void logout(String refreshToken) throws IOException, InterruptedException {
+        send("POST", "/auth/logout", JSON.writeValueAsString(Map.of("refresh_token", refreshToken)));
+    }
+
+    private JsonNode send(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path))
+                .timeout(CALL_TIMEOUT)
+                .header("Accept", "application/json");
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            throw new java.net.ConnectException("Cannot reach the server at " + server + " (" + method + " " + path
+                    + "): is it running? (set client.server-url)");
+        }
+        int status = response.statusCode();
+        if (status < 200 || status > 299) {
+            String sentence = ServerCallException.sentenceOf(response.body());
+            throw new ServerCallException(status, method + " " + path + " failed with HTTP " + status + ": " + sentence, sentence);
+        }
+        try {
+            return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (JsonProcessingException e) {
+            throw new IOException(method + " " + server.resolve(path) + " answered something that is not JSON: is "
+                    + server + " the pipeline's server?", e);
+        }
+    }
+}
