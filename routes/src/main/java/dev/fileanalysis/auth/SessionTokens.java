@@ -183,6 +183,11 @@ public final class SessionTokens {
         return publicKeys.toString(true);
     }
 
+    /** The {@code iss} of every session token, which tells them apart from other providers' tokens. */
+    public String issuer() {
+        return issuer;
+    }
+
     public Duration lifetime() {
         return lifetime;
     }

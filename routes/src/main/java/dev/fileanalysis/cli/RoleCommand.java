@@ -31,6 +31,8 @@ public abstract class RoleCommand implements Callable<Integer> {
         Path routeFolder = home.resolve(role() + "-routes");
         List<String> overrides = new ArrayList<>();
         overrides.add("pipeline.data=" + data.toAbsolutePath());
+        // Lets a role find files that travel with its routes (the server's openapi.yaml).
+        overrides.add("pipeline.routes=" + routeFolder.toAbsolutePath());
         overrides.addAll(properties);
         Settings settings = Settings.load(routeFolder.resolve("application.properties"),
                 data.resolve("devstack.properties"), System.getenv(), overrides);

@@ -287,12 +287,30 @@ public final class DirectoryStore {
 
     /**
      * A new refresh token for the session of {@code refreshToken}, which stops working; optionally
-     * in another organisation (the caller checks membership). 401 for unknown, revoked, expired or
+     * in another organisation, which the session's user must be a member of (403 otherwise). 401 for unknown, revoked, expired or
      * reused tokens; a reused one also ends the session.
      */
     public IssuedSession rotate(String refreshToken, String switchToOrganisation, Duration refreshLifetime) {
+        if (switchToOrganisation != null) {
+            // Checked before the rotation, so a refused switch leaves the presented token working.
+            String user = sessions.currentUser(refreshToken).orElseThrow(() -> ApiException.unauthorized(
+                    "The refresh token is not the current one of a live session; sign in again."));
+            if (membership(requireId("organisation id", switchToOrganisation), user).isEmpty()) {
+                throw ApiException.forbidden("You are not a member of organisation " + switchToOrganisation + ".");
+            }
+        }
         return sessions.rotate(refreshToken, switchToOrganisation == null ? null : requireId("organisation id", switchToOrganisation),
                 refreshLifetime);
+    }
+
+    /** The session id a refresh token names (whether or not it is valid), e.g. to forget cached state on sign-out. */
+    public Optional<String> sessionIdOf(String refreshToken) {
+        return RefreshSessions.sessionIdOf(refreshToken);
+    }
+
+    /** A domain name in lower case; 400 when it is not one. */
+    public static String normalisedDomain(String domain) {
+        return DomainClaims.normalisedDomain(domain);
     }
 
     /** Not revoked and not expired. */

@@ -38,6 +38,12 @@ public final class QuotaExceededException extends ApiException {
         return "Plan '" + plan + "' " + usage + " Usage resets at " + resets + ".";
     }
 
+    /** The figures a client can act on, sent beside the sentence: which limit, how much, and when it resets. */
+    @Override
+    public java.util.Map<String, Object> details() {
+        return java.util.Map.of("limit", limitName, "allowed", limit, "used", used, "resets", resets.toString());
+    }
+
     public String plan() {
         return plan;
     }

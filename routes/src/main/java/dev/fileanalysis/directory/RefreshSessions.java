@@ -116,6 +116,19 @@ final class RefreshSessions {
         return new IssuedSession(presented.sessionId(), str(session, "user"), organisation, presented.sessionId() + "." + secret);
     }
 
+    /** The user of the session whose current refresh token this is, if it is live; reads only. */
+    Optional<String> currentUser(String refreshToken) {
+        return parse(refreshToken).flatMap(presented -> table.get(key(presented.sessionId()), SESSION)
+                .filter(session -> matches(presented.hash(), str(session, "refresh_hash")))
+                .filter(session -> !bool(session, "revoked") && num(session, "expires_ms") > clock.millis())
+                .map(session -> str(session, "user")));
+    }
+
+    /** The session id a refresh token names, without looking it up. */
+    static Optional<String> sessionIdOf(String refreshToken) {
+        return parse(refreshToken).map(Presented::sessionId);
+    }
+
     boolean isLive(String sessionId) {
         return table.get(key(sessionId), SESSION)
                 .filter(session -> !bool(session, "revoked") && num(session, "expires_ms") > clock.millis())

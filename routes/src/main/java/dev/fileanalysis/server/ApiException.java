@@ -17,6 +17,11 @@ public class ApiException extends RuntimeException {
         return status;
     }
 
+    /** Fields a caller can act on besides the sentence (e.g. a quota's limit and reset time); none by default. */
+    public java.util.Map<String, Object> details() {
+        return java.util.Map.of();
+    }
+
     public static ApiException badRequest(String message) {
         return new ApiException(400, message);
     }

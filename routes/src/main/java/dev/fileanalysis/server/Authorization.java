@@ -1,39 +1,165 @@
 package dev.fileanalysis.server;
 
-import dev.fileanalysis.auth.BearerTokenValidator;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import com.nimbusds.jwt.JWTParser;
 import dev.fileanalysis.auth.Caller;
+import dev.fileanalysis.auth.ServiceTokenValidator;
+import dev.fileanalysis.auth.SessionClaims;
+import dev.fileanalysis.auth.SessionTokens;
+import dev.fileanalysis.directory.DirectoryStore;
+import dev.fileanalysis.directory.Membership;
+import dev.fileanalysis.server.AccessRules.OrganisationRole;
+import dev.fileanalysis.server.AccessRules.Processor;
+import dev.fileanalysis.server.AccessRules.Public;
+import dev.fileanalysis.server.AccessRules.Rule;
 import org.apache.camel.Exchange;
-import org.apache.camel.Header;
 
 /**
- * The first step of every protected route: proves who is calling and that they may call this kind
- * of endpoint. The caller travels as an exchange property, which no HTTP header can set.
+ * The first step of every API route: finds the operation's rule in {@link AccessRules} (by route
+ * id), proves who is calling, and checks they may. The caller travels as an exchange property,
+ * which no HTTP header can set.
+ *
+ * <p>Users present the server's own session token; processors present their service credential.
+ * Which one a token claims to be is read from its issuer, then proven by the matching validator.
+ * Whether a session is still live and what role its user has are read from the directory and
+ * remembered for a few seconds, so a busy client does not cost a database read per call; a sign-out
+ * or a removal takes effect everywhere within that time.
  */
 public final class Authorization {
 
     public static final String CALLER = "caller";
 
-    private final BearerTokenValidator validator;
+    static final Pattern ORGANISATION_ID = Pattern.compile("org-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    public Authorization(BearerTokenValidator validator) {
-        this.validator = validator;
+    private final AccessRules rules;
+    private final SessionTokens sessions;
+    private final ServiceTokenValidator services;
+    private final DirectoryStore directory;
+    private final Clock clock;
+    private final long cacheMillis;
+    private final ConcurrentHashMap<String, Remembered<Boolean>> liveSessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Remembered<Optional<Membership>>> memberships = new ConcurrentHashMap<>();
+
+    private record Remembered<T>(T value, long until) {
     }
 
-    /** Users' endpoints: a valid token that is not a processor's service credential. */
-    public void requireUser(@Header("Authorization") String authorization, Exchange exchange) {
-        Caller caller = validator.validate(authorization);
-        if (caller.processor()) {
+    public Authorization(AccessRules rules, SessionTokens sessions, ServiceTokenValidator services,
+                         DirectoryStore directory, Clock clock, Duration cache) {
+        this.rules = rules;
+        this.sessions = sessions;
+        this.services = services;
+        this.directory = directory;
+        this.clock = clock;
+        this.cacheMillis = cache.toMillis();
+    }
+
+    /** Checks the caller of the operation this exchange's route performs. */
+    public void check(Exchange exchange) {
+        String operation = exchange.getFromRouteId();
+        Rule rule = rules.ruleFor(operation).orElseThrow(() -> new ApiException(500,
+                "Operation '" + operation + "' has no access rule; the server refuses it."));
+        if (rule instanceof Public) {
+            return;
+        }
+        String token = bearer(exchange.getIn().getHeader("Authorization", String.class));
+        boolean sessionToken = sessions.issuer().equals(issuerOf(token));
+        if (rule instanceof Processor) {
+            if (sessionToken) {
+                sessions.verify(token);
+                throw ApiException.forbidden("A user session cannot call processor endpoints; they take a processor's service credential.");
+            }
+            exchange.setProperty(CALLER, Caller.processor(services.validateProcessor(token)));
+            return;
+        }
+        if (!sessionToken) {
+            services.validateProcessor(token);
             throw ApiException.forbidden("A processor credential cannot call user endpoints.");
         }
-        exchange.setProperty(CALLER, caller);
+        SessionClaims claims = sessions.verify(token);
+        if (!sessionLive(claims.session())) {
+            throw ApiException.unauthorized("This session has ended (signed out, or its refresh token was reused); sign in again.");
+        }
+        if (!(rule instanceof OrganisationRole needed)) {
+            exchange.setProperty(CALLER, Caller.user(claims.user(), claims.organisation(), null, claims.session()));
+            return;
+        }
+        String organisation = organisationInScope(exchange, operation, claims);
+        Membership membership = membership(organisation, claims.user()).orElseThrow(() -> ApiException.forbidden(
+                "You are not a member of organisation " + organisation + "."));
+        if (!membership.role().atLeast(needed.role())) {
+            throw ApiException.forbidden("This needs the " + needed.role().wireName() + " role in organisation "
+                    + organisation + "; yours is " + membership.role().wireName() + ".");
+        }
+        exchange.setProperty(CALLER, Caller.user(claims.user(), organisation, membership.role(), claims.session()));
     }
 
-    /** Processors' endpoints: a valid token of a configured processor service client. */
-    public void requireProcessor(@Header("Authorization") String authorization, Exchange exchange) {
-        Caller caller = validator.validate(authorization);
-        if (!caller.processor()) {
-            throw ApiException.forbidden("Only processor service credentials can call processor endpoints.");
+    /** Forgets what was remembered about a session, e.g. right after it was ended on this server. */
+    public void forgetSession(String sessionId) {
+        liveSessions.remove(sessionId);
+    }
+
+    /** Forgets a remembered membership, e.g. right after a role change or removal on this server. */
+    public void forgetMembership(String organisation, String user) {
+        memberships.remove(organisation + "/" + user);
+    }
+
+    private String organisationInScope(Exchange exchange, String operation, SessionClaims claims) {
+        if (!rules.scopedByPath(operation)) {
+            return claims.organisation();
         }
-        exchange.setProperty(CALLER, caller);
+        // Only the {org} path parameter names the organisation: routes without it never read the
+        // header, so a query parameter ?org= cannot move the scope.
+        String organisation = exchange.getIn().getHeader("org", String.class);
+        if (organisation == null || !ORGANISATION_ID.matcher(organisation).matches()) {
+            throw ApiException.badRequest("'" + organisation + "' is not an organisation id (org- and a UUID).");
+        }
+        return organisation;
+    }
+
+    private boolean sessionLive(String session) {
+        long now = clock.millis();
+        Remembered<Boolean> known = liveSessions.get(session);
+        if (known != null && known.until() > now) {
+            return known.value();
+        }
+        boolean live = directory.isLive(session);
+        liveSessions.put(session, new Remembered<>(live, now + cacheMillis));
+        return live;
+    }
+
+    private Optional<Membership> membership(String organisation, String user) {
+        long now = clock.millis();
+        String key = organisation + "/" + user;
+        Remembered<Optional<Membership>> known = memberships.get(key);
+        if (known != null && known.until() > now) {
+            return known.value();
+        }
+        Optional<Membership> membership = directory.membership(organisation, user);
+        memberships.put(key, new Remembered<>(membership, now + cacheMillis));
+        return membership;
+    }
+
+    private static String bearer(String header) {
+        if (header == null || header.isBlank()) {
+            throw ApiException.unauthorized("Missing bearer token: send 'Authorization: Bearer <token>' (sign in with ./pipeline login).");
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiException.unauthorized("The Authorization header must use the Bearer scheme.");
+        }
+        return header.substring(7).trim();
+    }
+
+    private static String issuerOf(String token) {
+        try {
+            return JWTParser.parse(token).getJWTClaimsSet().getIssuer();
+        } catch (ParseException e) {
+            throw ApiException.unauthorized("The bearer token is not a well-formed JWT.");
+        }
     }
 }

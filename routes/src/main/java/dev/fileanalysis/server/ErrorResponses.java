@@ -1,5 +1,6 @@
 package dev.fileanalysis.server;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
@@ -20,9 +21,11 @@ public final class ErrorResponses {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         int status;
         String message;
+        Map<String, Object> details = Map.of();
         if (failure instanceof ApiException api) {
             status = api.status();
             message = api.getMessage();
+            details = api.details();
         } else if (failure instanceof SdkException sdk) {
             status = 503;
             message = "Storage is unavailable right now; retry shortly.";
@@ -37,6 +40,9 @@ public final class ErrorResponses {
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        return Json.write(Map.of("error", message == null ? "Error" : message));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", message == null ? "Error" : message);
+        details.forEach(body::putIfAbsent);
+        return Json.write(body);
     }
 }

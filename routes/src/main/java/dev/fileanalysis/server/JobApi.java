@@ -13,6 +13,10 @@ import java.util.regex.Pattern;
 
 import dev.fileanalysis.auth.Caller;
 import dev.fileanalysis.crypto.JobSignature;
+import dev.fileanalysis.directory.DirectoryStore;
+import dev.fileanalysis.directory.Organisation;
+import dev.fileanalysis.directory.Plan;
+import dev.fileanalysis.directory.Plans;
 import dev.fileanalysis.model.Job;
 import dev.fileanalysis.model.Result;
 import dev.fileanalysis.server.JobStore.StoredJob;
@@ -23,7 +27,10 @@ import org.semver4j.Semver;
 /**
  * What the client side of the API does: reserve a job, register the signed job, get presigned
  * PUTs for its chunks, report upload progress and completion, fetch and acknowledge results.
- * Every method acts only on the caller's own jobs and results.
+ * Jobs belong to the organisation the session is bound to; only their owner changes them (members
+ * read their own, viewers, admins and owners read all of the organisation's). Results go only to
+ * the user whose device the job was encrypted for. Plan limits are charged where the bytes are
+ * handed out: at presigning.
  */
 public final class JobApi {
 
@@ -46,14 +53,19 @@ public final class JobApi {
     private final String region;
     private final int maxChunks;
     private final long maxChunkBytes;
+    private final DirectoryStore directory;
+    private final Plans plans;
 
-    public JobApi(JobStore jobs, ResultStore results, ChunkStorage chunks, String region, int maxChunks, long maxChunkBytes) {
+    public JobApi(JobStore jobs, ResultStore results, ChunkStorage chunks, String region, int maxChunks, long maxChunkBytes,
+                  DirectoryStore directory, Plans plans) {
         this.jobs = jobs;
         this.results = results;
         this.chunks = chunks;
         this.region = region;
         this.maxChunks = maxChunks;
         this.maxChunkBytes = maxChunkBytes;
+        this.directory = directory;
+        this.plans = plans;
     }
 
     /**
@@ -64,12 +76,18 @@ public final class JobApi {
     public Map<String, Object> reserve(@ExchangeProperty(Authorization.CALLER) Caller caller, String body) {
         String request = null;
         if (body != null && !body.isBlank()) {
-            Map<String, Object> fields = Json.object(body, "reservation request", Set.of("request"));
+            Map<String, Object> fields = Json.object(body, "reservation request", Set.of("request", "bytes"));
             if (fields.containsKey("request")) {
                 request = Json.string(fields, "request", "reservation request");
                 if (request.length() > 100) {
                     throw ApiException.badRequest("Field 'request' of the reservation request must be at most 100 characters.");
                 }
+            }
+            if (fields.containsKey("bytes")) {
+                if (!(fields.get("bytes") instanceof Number bytes) || bytes.longValue() < 0) {
+                    throw ApiException.badRequest("Field 'bytes' of the reservation request must be the file's size in bytes.");
+                }
+                planOf(caller.organisation()).requireFileFits(bytes.longValue());
             }
         }
         String id;
@@ -82,9 +100,9 @@ public final class JobApi {
             id = "job-" + UUID.nameUUIDFromBytes(("job\n" + seed).getBytes(StandardCharsets.UTF_8));
             file = "file-" + UUID.nameUUIDFromBytes(("file\n" + seed).getBytes(StandardCharsets.UTF_8));
         }
-        if (!jobs.reserve(id, caller.subject(), chunks.bucket(), region, file)) {
+        if (!jobs.reserve(id, caller.subject(), caller.organisation(), chunks.bucket(), region, file)) {
             StoredJob existing = jobs.find(id).orElseThrow();
-            if (!caller.subject().equals(existing.owner())) {
+            if (!caller.subject().equals(existing.owner()) || !caller.organisation().equals(existing.organisation())) {
                 throw ApiException.conflict("Reservation request " + request + " is already used.");
             }
         }
@@ -108,6 +126,11 @@ public final class JobApi {
         }
         checkFormats(job);
         StoredJob reservation = owned(caller, id);
+        // Results are encrypted to this key and offered to its owner: it must be one of the caller's devices.
+        if (!caller.subject().equals(directory.deviceOwner(job.client()).orElse(null))) {
+            throw ApiException.forbidden("The job's client key is not one of your registered devices; sign in on that device "
+                    + "(which registers it) before uploading from it.");
+        }
         Job reserved = reservation.job();
         if (!job.bucket().equals(reserved.bucket()) || !job.region().equals(reserved.region())
                 || !job.file().equals(reserved.file())) {
@@ -130,7 +153,11 @@ public final class JobApi {
     }
 
     public Job get(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id) {
-        return owned(caller, id).job();
+        StoredJob stored = inOrganisation(caller, id);
+        if (!caller.seesWholeOrganisation() && !caller.subject().equals(stored.owner())) {
+            throw ApiException.forbidden("Job " + id + " belongs to another member; members see their own jobs.");
+        }
+        return stored.job();
     }
 
     /**
@@ -139,7 +166,8 @@ public final class JobApi {
      */
     public Map<String, Object> presignUploads(@ExchangeProperty(Authorization.CALLER) Caller caller,
                                               @Header("id") String id, String body) {
-        Job job = owned(caller, id).job();
+        StoredJob stored = owned(caller, id);
+        Job job = stored.job();
         if (job.uploaded() != null || !(Job.UPLOADING.equals(job.status()) || Job.PROCESSING.equals(job.status()))) {
             throw ApiException.conflict("Job " + id + " is not uploading (status " + job.status() + "); no more chunks can be sent.");
         }
@@ -148,6 +176,7 @@ public final class JobApi {
             throw ApiException.badRequest("Field 'chunks' must list 1 to 64 chunks as {index, md5, size}.");
         }
         List<Map<String, Object>> urls = new ArrayList<>();
+        java.util.SortedMap<Integer, Long> sizes = new java.util.TreeMap<>();
         for (Object entry : wanted) {
             if (!(entry instanceof Map<?, ?> raw)) {
                 throw ApiException.badRequest("Each entry of 'chunks' must be an object {index, md5, size}.");
@@ -160,9 +189,46 @@ public final class JobApi {
                 throw ApiException.badRequest("Chunk " + index + ": 'md5' must be the base64 MD5 of the chunk (24 characters).");
             }
             long size = Json.integer(chunk, "size", "chunk", 1, (int) Math.min(Integer.MAX_VALUE, maxChunkBytes));
+            sizes.put(index, size);
             urls.add(Map.of("index", index, "url", chunks.presignUpload(job.file(), index, md5, size).toString()));
         }
+        charge(caller, stored, sizes);
         return Map.of("job", id, "urls", urls);
+    }
+
+    /**
+     * Charges the plan for chunks presigned for the first time. Each chunk index is charged once,
+     * at the size its URL allows: the job keeps a mark, "chunks below this index are paid for", and
+     * a request must extend it contiguously; a URL asked for again (expired, refused) is free. The
+     * organisation's counter is charged first, conditionally, so usage never passes the limit; if
+     * another request moved this job's mark meanwhile, the charge is refunded and the request
+     * refused, to be retried. A crash between the two writes over-charges one request's chunks,
+     * never under-charges.
+     */
+    private void charge(Caller caller, StoredJob stored, java.util.SortedMap<Integer, Long> sizes) {
+        int mark = stored.chargedChunks();
+        int next = mark;
+        long bytes = 0;
+        for (Map.Entry<Integer, Long> entry : sizes.tailMap(mark).entrySet()) {
+            if (entry.getKey() != next) {
+                throw ApiException.badRequest("Ask for chunks in order: chunk " + next + " of job " + stored.job().id()
+                        + " has not been presigned yet, so chunk " + entry.getKey() + " cannot be.");
+            }
+            bytes += entry.getValue();
+            next++;
+        }
+        if (next == mark) {
+            return;
+        }
+        Organisation organisation = directory.organisation(stored.organisation()).orElseThrow(() -> ApiException.forbidden(
+                "The organisation of job " + stored.job().id() + " no longer exists."));
+        Plan plan = plans.planOf(organisation);
+        int newJobs = mark == 0 ? 1 : 0;
+        directory.charge(organisation.id(), plan, bytes, newJobs);
+        if (!jobs.advanceCharged(stored.job().id(), mark, next)) {
+            directory.refund(organisation.id(), bytes, newJobs);
+            throw ApiException.conflict("Another request presigned chunks of job " + stored.job().id() + " at the same time; ask again.");
+        }
     }
 
     /** Raises the count of chunks landed contiguously from 0, after checking the last of them is in S3. */
@@ -252,6 +318,10 @@ public final class JobApi {
         if (client == null || !CLIENT_ID.matcher(client).matches()) {
             throw ApiException.badRequest("Query parameter 'client' must be a client id (client- and 130 hex characters).");
         }
+        if (!caller.subject().equals(directory.deviceOwner(client).orElse(null))) {
+            throw ApiException.forbidden("Device " + abbreviate(client) + " is not one of your devices; results go only to the "
+                    + "user whose device they are encrypted for.");
+        }
         return results.forClient(client, caller.subject(), 100);
     }
 
@@ -265,22 +335,39 @@ public final class JobApi {
             return Map.of("acknowledged", id);
         }
         if (!owner.equals(caller.subject())) {
-            throw ApiException.notFound("Result " + id + " not found.");
+            throw ApiException.forbidden("Result " + id + " belongs to another user.");
         }
         results.markFetched(id, Instant.now().toString());
         return Map.of("acknowledged", id);
     }
 
+    /** A job the caller may change: their own, in the organisation their session is bound to. */
     private StoredJob owned(Caller caller, String id) {
+        StoredJob stored = inOrganisation(caller, id);
+        if (!caller.subject().equals(stored.owner())) {
+            throw ApiException.forbidden("Job " + id + " belongs to another member; only its owner changes it.");
+        }
+        return stored;
+    }
+
+    private StoredJob inOrganisation(Caller caller, String id) {
         if (id == null || !JOB_ID.matcher(id).matches()) {
             throw ApiException.badRequest("'" + id + "' is not a job id (job- and a UUID).");
         }
         StoredJob stored = jobs.find(id).orElseThrow(() -> ApiException.notFound("Job " + id + " not found."));
-        // Someone else's job answers like a missing one: ids of other users' jobs are not disclosed.
-        if (!caller.subject().equals(stored.owner())) {
-            throw ApiException.notFound("Job " + id + " not found.");
+        if (!caller.organisation().equals(stored.organisation())) {
+            throw ApiException.forbidden("Job " + id + " belongs to another organisation.");
         }
         return stored;
+    }
+
+    private Plan planOf(String organisationId) {
+        return plans.planOf(directory.organisation(organisationId).orElseThrow(() -> ApiException.forbidden(
+                "Organisation " + organisationId + " no longer exists.")));
+    }
+
+    private static String abbreviate(String client) {
+        return client.length() > 24 ? client.substring(0, 24) + "..." : client;
     }
 
     private static void checkFormats(Job job) {

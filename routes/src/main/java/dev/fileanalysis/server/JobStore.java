@@ -32,6 +32,7 @@ public final class JobStore {
 
     public static final String RESERVED = "RESERVED";
     static final String STATUS_INDEX = "status-created-index";
+    static final String ORGANISATION_INDEX = "organisation-created-index";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -41,16 +42,20 @@ public final class JobStore {
         this.table = table;
     }
 
-    /** A stored job together with who owns it and the id of its result, once it has one. */
-    public record StoredJob(Job job, String owner, String result) {
+    /**
+     * A stored job together with who owns it, the organisation it counts against, the id of its
+     * result once it has one, and how many of its chunks were charged to the plan so far.
+     */
+    public record StoredJob(Job job, String owner, String organisation, String result, int chargedChunks) {
     }
 
     /** Reserves a job id; false when that id is already taken (a retried reservation). */
-    public boolean reserve(String id, String owner, String bucket, String region, String file) {
+    public boolean reserve(String id, String owner, String organisation, String bucket, String region, String file) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("id", s(id));
         item.put("status", s(RESERVED));
         item.put("owner", s(owner));
+        item.put("organisation", s(organisation));
         item.put("bucket", s(bucket));
         item.put("region", s(region));
         item.put("file", s(file));
@@ -382,7 +387,46 @@ public final class JobStore {
                 str(item, "region"), str(item, "file"), str(item, "client"), str(item, "signature"),
                 str(item, "status"), num(item, "chunks"), num(item, "totalChunks"), str(item, "processor"),
                 str(item, "uploaded"), num(item, "analysed"), str(item, "error"), num(item, "attempts"));
-        return new StoredJob(job, str(item, "owner"), str(item, "result"));
+        Integer charged = num(item, "chargedChunks");
+        return new StoredJob(job, str(item, "owner"), str(item, "organisation"), str(item, "result"),
+                charged == null ? 0 : charged);
+    }
+
+    /**
+     * Records that chunks up to {@code chargedChunks} (exclusive) were charged to the plan, only if
+     * no other request moved the mark since {@code seenCharged} was read; false when one did.
+     */
+    public boolean advanceCharged(String id, int seenCharged, int chargedChunks) {
+        String condition = seenCharged == 0
+                ? "(attribute_not_exists(#chargedChunks) OR #chargedChunks = :seen)"
+                : "#chargedChunks = :seen";
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(id)))
+                    .updateExpression("SET #chargedChunks = :charged")
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(namesIn("#chargedChunks"))
+                    .expressionAttributeValues(Map.of(":seen", n(seenCharged), ":charged", n(chargedChunks)))
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException moved) {
+            return false;
+        }
+    }
+
+    /** The newest registered jobs of an organisation, at most {@code limit}, newest first. */
+    public List<StoredJob> ofOrganisation(String organisation, int limit) {
+        List<StoredJob> found = new ArrayList<>();
+        for (Map<String, AttributeValue> item : dynamo.query(QueryRequest.builder().tableName(table)
+                .indexName(ORGANISATION_INDEX)
+                .keyConditionExpression("#organisation = :organisation")
+                .expressionAttributeNames(namesIn("#organisation"))
+                .expressionAttributeValues(Map.of(":organisation", s(organisation)))
+                .scanIndexForward(false)
+                .limit(limit)
+                .build()).items()) {
+            found.add(toStoredJob(item));
+        }
+        return found;
     }
 
     static AttributeValue s(String value) {
