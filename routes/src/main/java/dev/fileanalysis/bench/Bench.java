@@ -23,12 +23,14 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fileanalysis.api.ServerApiClient;
-import dev.fileanalysis.api.TokenSource;
 import dev.fileanalysis.aws.AwsClients;
 import dev.fileanalysis.bench.BenchData.Generated;
 import dev.fileanalysis.model.Job;
 import dev.fileanalysis.runtime.RunningSystem;
 import dev.fileanalysis.runtime.Settings;
+import dev.fileanalysis.signin.AuthApi;
+import dev.fileanalysis.signin.ServerSession;
+import dev.fileanalysis.signin.SessionFile;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -120,8 +122,10 @@ public final class Bench {
             Properties devstack = system.devstack();
             Settings settings = Settings.of(toMap(devstack));
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            TokenSource tokens = new TokenSource(http, URI.create(settings.require("oidc.token-url")), "dev-user", "dev");
-            ServerApiClient api = new ServerApiClient(http, system.address("server"), tokens);
+            // The client's own session (it signed in as the dev user at start): the bench reads its jobs as it.
+            ServerSession session = ServerSession.resume(new AuthApi(http, system.address("server")),
+                    new SessionFile(systemData.resolve("session.json")));
+            ServerApiClient api = new ServerApiClient(http, system.address("server"), session);
             ClientLog log = new ClientLog(systemData.resolve("logs").resolve("client.log"));
             try (S3Client s3 = new AwsClients(settings).s3()) {
                 Baselines baselines = new Baselines(s3, settings.require("s3.bucket"),

@@ -328,7 +328,7 @@ public final class DirectoryStore {
     }
 
     /**
-     * Adds to this UTC month's usage only if the totals stay within the plan; otherwise 429
+     * Adds to this UTC month's usage only if the totals stay within the plan; otherwise 402
      * ({@link QuotaExceededException}) naming plan, limit, usage and when it resets. Atomic under
      * concurrency: charges at the same moment never pass a limit together.
      */

@@ -19,7 +19,9 @@ import dev.fileanalysis.runtime.CamelSettings;
 import dev.fileanalysis.runtime.Settings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.rest.RestDefinition;
+import org.apache.camel.model.rest.VerbDefinition;
 import org.apache.camel.StartupListener;
 
 /**
@@ -85,12 +87,12 @@ public class ServerBeans implements CamelConfiguration {
                 Duration.ofSeconds(settings.getLong("server.fetched-result-retention-seconds", 24 * 3600))));
     }
 
-    /** Ids of the routes that serve HTTP operations (every route but the internal ones). */
+    /** Ids of the operations the REST DSL declares (each is also the id of the route performing it). */
     static List<String> apiRouteIds(CamelContext context) {
         List<String> ids = new ArrayList<>();
-        for (Route route : context.getRoutes()) {
-            if (route.getEndpoint().getEndpointUri().startsWith("platform-http:")) {
-                ids.add(route.getRouteId());
+        for (RestDefinition rest : context.getCamelContextExtension().getContextPlugin(Model.class).getRestDefinitions()) {
+            for (VerbDefinition verb : rest.getVerbs()) {
+                ids.add(verb.getId());
             }
         }
         return ids;

@@ -32,6 +32,7 @@ public final class DevProviderBrowser implements Browser {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String userName;
+    private final Map<String, Object> claims;
     // Its own client: the provider's 302 must be seen, not followed, to check where it leads.
     private final HttpClient http = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -45,6 +46,21 @@ public final class DevProviderBrowser implements Browser {
                     + "starting with a letter or digit (it becomes NAME@" + EMAIL_DOMAIN + "); got '" + userName + "'");
         }
         this.userName = userName;
+        this.claims = new LinkedHashMap<>();
+        claims.put("email", email());
+        claims.put("email_verified", true);
+        claims.put("name", displayName());
+    }
+
+    /**
+     * The same person with other or further ID token claims, e.g. another e-mail, an unverified
+     * one, or the {@code hd} / {@code tid} claims Google and Microsoft add, to try those
+     * providers' formats against the dev provider.
+     */
+    public DevProviderBrowser withClaims(Map<String, Object> changed) {
+        DevProviderBrowser other = new DevProviderBrowser(userName);
+        other.claims.putAll(changed);
+        return other;
     }
 
     public String userName() {
@@ -81,10 +97,6 @@ public final class DevProviderBrowser implements Browser {
      * @return the loopback listener's answer to the browser (its page and status)
      */
     public HttpResponse<String> signInAndReturn(URI authorizationUrl) throws IOException, InterruptedException {
-        Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("email", email());
-        claims.put("email_verified", true);
-        claims.put("name", displayName());
         String form = "username=" + encode(userName) + "&claims=" + encode(json(claims));
         // The login form posts back to the page's own address, query included: that carries the authorization request.
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(authorizationUrl)

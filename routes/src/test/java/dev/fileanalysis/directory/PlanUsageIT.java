@@ -79,7 +79,7 @@ class PlanUsageIT {
 
         assertThatThrownBy(() -> directory.charge(org, free, 4 * MIB, 1))
                 .isInstanceOfSatisfying(QuotaExceededException.class, e -> {
-                    assertThat(e.status()).isEqualTo(429);
+                    assertThat(e.status()).isEqualTo(402);
                     assertThat(e.limitName()).isEqualTo("bytes-per-month");
                     assertThat(e.limit()).isEqualTo(GIB);
                     assertThat(e.used()).isEqualTo(GIB);

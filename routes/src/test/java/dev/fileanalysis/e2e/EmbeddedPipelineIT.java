@@ -161,7 +161,7 @@ class EmbeddedPipelineIT {
 
     @Test
     void aProcessorReadsChunkZeroWhileTheClientIsStillUploading() throws Exception {
-        TestClient device = new TestClient(serverUrl, tokenUrl, "streaming-user");
+        TestClient device = new TestClient(serverUrl, "streaming-user");
         Job job = device.register("1.0.0");
         List<byte[]> chunks = List.of(randomBytes(1 << 20, 2), randomBytes(1 << 20, 3), randomBytes(12345, 4));
 
@@ -203,7 +203,7 @@ class EmbeddedPipelineIT {
 
     @Test
     void theServerRefusesAJobWhoseSignatureDoesNotMatchWith400() throws Exception {
-        TestClient device = new TestClient(serverUrl, tokenUrl, "bad-signature-user");
+        TestClient device = new TestClient(serverUrl, "bad-signature-user");
         ServerApiClient.Reservation reservation = device.server.reserveJob();
         Job signed = JobSignature.sign(Job.unsigned(reservation.id(), "1.0.0", TestClient.CREATED.format(Instant.now()),
                 reservation.bucket(), reservation.region(), reservation.file(), device.keys.publicKey().clientId()), device.keys);
@@ -277,7 +277,7 @@ class EmbeddedPipelineIT {
         // into DynamoDB and S3, bypassing the server's own signature check.
         Properties devstack = pipeline.devstack();
         ClientKeyPair victim = ClientKeyPair.generate();
-        TestClient device = new TestClient(serverUrl, tokenUrl, "tamper-user");
+        TestClient device = new TestClient(serverUrl, "tamper-user");
         String jobId = "job-" + java.util.UUID.randomUUID();
         String file = "file-" + java.util.UUID.randomUUID();
         Job honest = JobSignature.sign(Job.unsigned(jobId, "1.0.0", TestClient.CREATED.format(Instant.now()),
@@ -318,7 +318,7 @@ class EmbeddedPipelineIT {
 
     @Test
     void aResultIsStoredOnceEvenWhenItsProcessorRetriesAndNoOtherProcessorMayPostOne() throws Exception {
-        TestClient device = new TestClient(serverUrl, tokenUrl, "retry-user");
+        TestClient device = new TestClient(serverUrl, "retry-user");
         // Version 7 is outside every running processor's range: this test is the only processor for it.
         Job job = submitWhole(device, "7.0.0", "retried result".getBytes(StandardCharsets.UTF_8));
         ServerApiClient processor = new ServerApiClient(http, serverUrl, new dev.fileanalysis.api.TokenSource(http, tokenUrl, "processor", "x"));
@@ -364,7 +364,7 @@ class EmbeddedPipelineIT {
 
     @Test
     void usersCannotCallProcessorEndpointsNorProcessorsUserEndpoints() throws Exception {
-        String userToken = new dev.fileanalysis.api.TokenSource(http, tokenUrl, "some-user", "x").token();
+        String userToken = new TestClient(serverUrl, "some-user").accessToken();
         String processorToken = new dev.fileanalysis.api.TokenSource(http, tokenUrl, "processor", "x").token();
         assertThat(post("/api/processor/claims", userToken).statusCode()).isEqualTo(403);
         assertThat(post("/api/jobs", processorToken).statusCode()).isEqualTo(403);
@@ -394,7 +394,7 @@ class EmbeddedPipelineIT {
                 "--property", "processor.engine-url=http://127.0.0.1:" + smallEnginePort + "/analyze",
                 "--property", "processor.claim-interval-ms=100");
 
-        TestClient device = new TestClient(serverUrl, tokenUrl, "engine-failure-user");
+        TestClient device = new TestClient(serverUrl, "engine-failure-user");
         Job unreachable = submitWhole(device, "9.0.0", "unreachable engine".getBytes(StandardCharsets.UTF_8));
         Job refused = submitWhole(device, "8.0.0", "more than four bytes".getBytes(StandardCharsets.UTF_8));
 

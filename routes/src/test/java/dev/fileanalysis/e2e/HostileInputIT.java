@@ -10,7 +10,6 @@ import java.time.Instant;
 
 import dev.fileanalysis.api.ServerApiClient;
 import dev.fileanalysis.api.ServerCallException;
-import dev.fileanalysis.api.TokenSource;
 import dev.fileanalysis.chunk.ChunkCodec;
 import dev.fileanalysis.chunk.ChunkPipeline;
 import dev.fileanalysis.crypto.ClientKeyPair;
@@ -49,8 +48,8 @@ class HostileInputIT {
         pipeline = RunningPipeline.start(data, "processor.claim-interval-ms=100");
         serverUrl = pipeline.address("server");
         tokenUrl = URI.create(pipeline.devstack().getProperty("oidc.token-url"));
-        device = new TestClient(serverUrl, tokenUrl, "hostile-user");
-        token = new TokenSource(http, tokenUrl, "hostile-user", "x").token();
+        device = new TestClient(serverUrl, "hostile-user");
+        token = device.accessToken();
     }
 
     @AfterAll

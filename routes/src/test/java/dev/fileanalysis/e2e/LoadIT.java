@@ -51,7 +51,7 @@ class LoadIT {
                 int deviceNumber = d;
                 running.add(devices.submit(() -> {
                     try {
-                        runDevice(new TestClient(serverUrl, tokenUrl, "load-user-" + deviceNumber), deviceNumber, latencies);
+                        runDevice(new TestClient(serverUrl, "load-user-" + deviceNumber), deviceNumber, latencies);
                     } catch (Throwable t) {
                         errors.add(t);
                     }

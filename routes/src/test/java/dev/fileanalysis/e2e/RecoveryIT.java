@@ -71,7 +71,7 @@ class RecoveryIT {
 
     @Test
     void aJobWhoseHolderStopsRenewingIsTakenOverAndOnlyTheNewHoldersResultCounts() throws Exception {
-        TestClient device = new TestClient(serverUrl, tokenUrl, "lease-user");
+        TestClient device = new TestClient(serverUrl, "lease-user");
         // Version 6: none of the system's processors takes it, the test plays both processors.
         Job job = device.register("6.0.0");
         device.uploadChunk(job, 0, "leased".getBytes(StandardCharsets.UTF_8));
@@ -108,7 +108,7 @@ class RecoveryIT {
 
     @Test
     void jobsOfKilledProcessorsAreFinishedByTheProcessorsThatReplaceThem() throws Exception {
-        TestClient device = new TestClient(serverUrl, tokenUrl, "crash-user");
+        TestClient device = new TestClient(serverUrl, "crash-user");
         Job job = device.register("1.0.0");
         List<byte[]> chunks = List.of(EmbeddedPipelineIT.randomBytes(300_000, 21), EmbeddedPipelineIT.randomBytes(200_000, 22));
         device.uploadChunk(job, 0, chunks.get(0));
@@ -141,7 +141,7 @@ class RecoveryIT {
 
     @Test
     void aKilledServerIsRestartedAndClientsAndProcessorsCarryOn() throws Exception {
-        TestClient device = new TestClient(serverUrl, tokenUrl, "server-crash-user");
+        TestClient device = new TestClient(serverUrl, "server-crash-user");
         Job job = device.register("1.0.0");
         List<byte[]> chunks = List.of(EmbeddedPipelineIT.randomBytes(100_000, 41), EmbeddedPipelineIT.randomBytes(70_000, 42));
         device.uploadChunk(job, 0, chunks.get(0));
@@ -190,7 +190,7 @@ class RecoveryIT {
                     "--property", "processor.engine-attempts=2",
                     "--property", "processor.claim-interval-ms=100");
 
-            TestClient device = new TestClient(serverUrl, tokenUrl, "hang-user");
+            TestClient device = new TestClient(serverUrl, "hang-user");
             Job job = device.register("4.0.0");
             device.uploadChunk(job, 0, "never answered".getBytes(StandardCharsets.UTF_8));
             device.server.reportUploadProgress(job.id(), 1);
@@ -208,7 +208,7 @@ class RecoveryIT {
 
     @Test
     void aClientThatGivesUpOnItsJobEndsItAtOnceAndFreesItsProcessor() throws Exception {
-        TestClient device = new TestClient(serverUrl, tokenUrl, "give-up-user");
+        TestClient device = new TestClient(serverUrl, "give-up-user");
         Job job = device.register("1.0.0");
         device.uploadChunk(job, 0, EmbeddedPipelineIT.randomBytes(40_000, 51));
         device.server.reportUploadProgress(job.id(), 1);
@@ -231,7 +231,7 @@ class RecoveryIT {
 
     @Test
     void anAcknowledgedResultIsNoLongerOfferedAndIsDeletedAfterItsRetention() throws Exception {
-        TestClient device = new TestClient(serverUrl, tokenUrl, "retention-user");
+        TestClient device = new TestClient(serverUrl, "retention-user");
         Job job = device.register("1.0.0");
         device.uploadChunk(job, 0, "kept for a while".getBytes(StandardCharsets.UTF_8));
         device.server.reportUploadProgress(job.id(), 1);
@@ -251,7 +251,7 @@ class RecoveryIT {
 
     @Test
     void anAbandonedUploadEndsFailedFreesItsProcessorAndLeavesNoChunks() throws Exception {
-        TestClient device = new TestClient(serverUrl, tokenUrl, "abandon-user");
+        TestClient device = new TestClient(serverUrl, "abandon-user");
         Job job = device.register("1.0.0");
         device.uploadChunk(job, 0, EmbeddedPipelineIT.randomBytes(50_000, 31));
         device.server.reportUploadProgress(job.id(), 1);

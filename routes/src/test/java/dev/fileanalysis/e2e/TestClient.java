@@ -1,11 +1,14 @@
 package dev.fileanalysis.e2e;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -14,7 +17,6 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fileanalysis.api.ServerApiClient;
-import dev.fileanalysis.api.TokenSource;
 import dev.fileanalysis.chunk.ChunkCodec;
 import dev.fileanalysis.chunk.ChunkPipeline;
 import dev.fileanalysis.crypto.ClientKeyPair;
@@ -22,6 +24,10 @@ import dev.fileanalysis.crypto.JobSignature;
 import dev.fileanalysis.crypto.ResultCipher;
 import dev.fileanalysis.model.Job;
 import dev.fileanalysis.model.Result;
+import dev.fileanalysis.signin.DevProviderBrowser;
+import dev.fileanalysis.signin.ServerSession;
+import dev.fileanalysis.signin.SessionFile;
+import dev.fileanalysis.signin.SignIn;
 
 /**
  * A device of its own, driven step by step by a test: it signs in, reserves and signs jobs and
@@ -37,8 +43,29 @@ final class TestClient {
     final HttpClient http = HttpClient.newHttpClient();
     final ServerApiClient server;
 
-    TestClient(URI serverUrl, URI tokenUrl, String user) {
-        this.server = new ServerApiClient(http, serverUrl, new TokenSource(http, tokenUrl, user, "secret"));
+    final ServerSession session;
+
+    /**
+     * Signs in as {@code user} at the dev provider, the way {@code ./pipeline login --user} does
+     * (authorization code flow with PKCE through a loopback redirect), registering this device's key.
+     */
+    TestClient(URI serverUrl, String user) {
+        try {
+            Path sessionFolder = Files.createTempDirectory("test-client-session");
+            this.session = new SignIn(http, new SessionFile(sessionFolder.resolve("session.json")))
+                    .signIn(serverUrl, "dev", new DevProviderBrowser(user), keys.publicKey().clientId());
+        } catch (IOException e) {
+            throw new UncheckedIOException("sign-in of " + user + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        this.server = new ServerApiClient(http, serverUrl, session);
+    }
+
+    /** The current session access token, for tests that send raw requests. */
+    String accessToken() throws IOException, InterruptedException {
+        return session.token();
     }
 
     /** Reserves, signs and registers a job with the given client version. */
