@@ -8,6 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -40,6 +44,9 @@ public final class JobApi {
     static final Pattern CLIENT_ID = Pattern.compile("client-04[0-9a-f]{128}");
     static final Pattern CREATED = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
     static final Pattern MD5_BASE64 = Pattern.compile("[A-Za-z0-9+/]{22}==");
+
+    /** How far beyond the first chunk not presigned yet a chunk may be presigned (bounds the gaps a job records). */
+    static final int MAX_CHARGE_AHEAD = 256;
 
     /** Chunks a single progress report may newly confirm (each is checked in storage). */
     static final int MAX_PROGRESS_STEP = 256;
@@ -176,7 +183,7 @@ public final class JobApi {
             throw ApiException.badRequest("Field 'chunks' must list 1 to 64 chunks as {index, md5, size}.");
         }
         List<Map<String, Object>> urls = new ArrayList<>();
-        java.util.SortedMap<Integer, Long> sizes = new java.util.TreeMap<>();
+        SortedMap<Integer, Long> sizes = new TreeMap<>();
         for (Object entry : wanted) {
             if (!(entry instanceof Map<?, ?> raw)) {
                 throw ApiException.badRequest("Each entry of 'chunks' must be an object {index, md5, size}.");
@@ -192,43 +199,56 @@ public final class JobApi {
             sizes.put(index, size);
             urls.add(Map.of("index", index, "url", chunks.presignUpload(job.file(), index, md5, size).toString()));
         }
-        charge(caller, stored, sizes);
+        charge(stored, sizes);
         return Map.of("job", id, "urls", urls);
     }
 
     /**
-     * Charges the plan for chunks presigned for the first time. Each chunk index is charged once,
-     * at the size its URL allows: the job keeps a mark, "chunks below this index are paid for", and
-     * a request must extend it contiguously; a URL asked for again (expired, refused) is free. The
-     * organisation's counter is charged first, conditionally, so usage never passes the limit; if
-     * another request moved this job's mark meanwhile, the charge is refunded and the request
-     * refused, to be retried. A crash between the two writes over-charges one request's chunks,
-     * never under-charges.
+     * Charges the plan for chunks presigned for the first time, each at the size its URL allows.
+     * Chunks are compressed in parallel and presigned as they finish, so not in order: the job
+     * keeps a mark ("chunks below this were presigned") and the gaps below it that were skipped;
+     * a chunk at or above the mark, or in a gap, is charged, and a URL asked for again (expired,
+     * refused) is free. The organisation's counter is charged first, conditionally, so usage never
+     * passes the limit; then the job's record, conditional on its version: if another request of
+     * the same job moved it meanwhile, the charge is refunded and worked out again. A crash
+     * between the two writes over-charges one request's chunks, never under-charges.
      */
-    private void charge(Caller caller, StoredJob stored, java.util.SortedMap<Integer, Long> sizes) {
-        int mark = stored.chargedChunks();
-        int next = mark;
-        long bytes = 0;
-        for (Map.Entry<Integer, Long> entry : sizes.tailMap(mark).entrySet()) {
-            if (entry.getKey() != next) {
-                throw ApiException.badRequest("Ask for chunks in order: chunk " + next + " of job " + stored.job().id()
-                        + " has not been presigned yet, so chunk " + entry.getKey() + " cannot be.");
+    private void charge(StoredJob requested, SortedMap<Integer, Long> sizes) {
+        String id = requested.job().id();
+        if (sizes.lastKey() >= MAX_CHARGE_AHEAD + requested.charged().mark()) {
+            throw ApiException.badRequest("Chunk " + sizes.lastKey() + " of job " + id + " is too far ahead: presign chunks at most "
+                    + MAX_CHARGE_AHEAD + " beyond the first one not presigned yet (" + requested.charged().mark() + ").");
+        }
+        StoredJob stored = requested;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            JobStore.Charged seen = stored.charged();
+            SortedSet<Integer> gaps = new TreeSet<>(seen.gaps());
+            long bytes = 0;
+            for (Map.Entry<Integer, Long> chunk : sizes.entrySet()) {
+                if (chunk.getKey() >= seen.mark() || gaps.remove(chunk.getKey())) {
+                    bytes += chunk.getValue();
+                }
             }
-            bytes += entry.getValue();
-            next++;
-        }
-        if (next == mark) {
-            return;
-        }
-        Organisation organisation = directory.organisation(stored.organisation()).orElseThrow(() -> ApiException.forbidden(
-                "The organisation of job " + stored.job().id() + " no longer exists."));
-        Plan plan = plans.planOf(organisation);
-        int newJobs = mark == 0 ? 1 : 0;
-        directory.charge(organisation.id(), plan, bytes, newJobs);
-        if (!jobs.advanceCharged(stored.job().id(), mark, next)) {
+            if (bytes == 0) {
+                return;
+            }
+            int mark = Math.max(seen.mark(), sizes.lastKey() + 1);
+            for (int index = seen.mark(); index < mark; index++) {
+                if (!sizes.containsKey(index)) {
+                    gaps.add(index);
+                }
+            }
+            Organisation organisation = directory.organisation(stored.organisation()).orElseThrow(() -> ApiException.forbidden(
+                    "The organisation of job " + id + " no longer exists."));
+            int newJobs = seen.mark() == 0 ? 1 : 0;
+            directory.charge(organisation.id(), plans.planOf(organisation), bytes, newJobs);
+            if (jobs.recordCharged(id, seen, new JobStore.Charged(mark, gaps, seen.version() + 1))) {
+                return;
+            }
             directory.refund(organisation.id(), bytes, newJobs);
-            throw ApiException.conflict("Another request presigned chunks of job " + stored.job().id() + " at the same time; ask again.");
+            stored = jobs.find(id).orElseThrow(() -> ApiException.notFound("Job " + id + " not found."));
         }
+        throw ApiException.conflict("Chunks of job " + id + " kept being presigned by other requests at the same time; ask again.");
     }
 
     /** Raises the count of chunks landed contiguously from 0, after checking the last of them is in S3. */

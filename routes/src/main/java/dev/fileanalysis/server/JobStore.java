@@ -46,7 +46,16 @@ public final class JobStore {
      * A stored job together with who owns it, the organisation it counts against, the id of its
      * result once it has one, and how many of its chunks were charged to the plan so far.
      */
-    public record StoredJob(Job job, String owner, String organisation, String result, int chargedChunks) {
+    public record StoredJob(Job job, String owner, String organisation, String result, Charged charged) {
+    }
+
+    /**
+     * What of a job was charged to its plan: every chunk below {@code mark} except the
+     * {@code gaps} (indexes skipped when a later chunk was presigned first), and a version that
+     * each change bumps so concurrent charges of one job cannot both apply.
+     */
+    public record Charged(int mark, java.util.SortedSet<Integer> gaps, long version) {
+        static final Charged NOTHING = new Charged(0, new java.util.TreeSet<>(), 0);
     }
 
     /** Reserves a job id; false when that id is already taken (a retried reservation). */
@@ -387,25 +396,41 @@ public final class JobStore {
                 str(item, "region"), str(item, "file"), str(item, "client"), str(item, "signature"),
                 str(item, "status"), num(item, "chunks"), num(item, "totalChunks"), str(item, "processor"),
                 str(item, "uploaded"), num(item, "analysed"), str(item, "error"), num(item, "attempts"));
-        Integer charged = num(item, "chargedChunks");
-        return new StoredJob(job, str(item, "owner"), str(item, "organisation"), str(item, "result"),
-                charged == null ? 0 : charged);
+        return new StoredJob(job, str(item, "owner"), str(item, "organisation"), str(item, "result"), charged(item));
+    }
+
+    private static Charged charged(Map<String, AttributeValue> item) {
+        Integer mark = num(item, "chargedMark");
+        if (mark == null) {
+            return Charged.NOTHING;
+        }
+        java.util.SortedSet<Integer> gaps = new java.util.TreeSet<>();
+        String text = str(item, "chargedGaps");
+        if (text != null && !text.isEmpty()) {
+            for (String index : text.split(",")) {
+                gaps.add(Integer.valueOf(index));
+            }
+        }
+        return new Charged(mark, gaps, longNum(item, "chargeVersion"));
     }
 
     /**
-     * Records that chunks up to {@code chargedChunks} (exclusive) were charged to the plan, only if
-     * no other request moved the mark since {@code seenCharged} was read; false when one did.
+     * Records what is charged now, only if nobody changed it since {@code seen} was read; false
+     * when someone did (the caller refunds and tries again).
      */
-    public boolean advanceCharged(String id, int seenCharged, int chargedChunks) {
-        String condition = seenCharged == 0
-                ? "(attribute_not_exists(#chargedChunks) OR #chargedChunks = :seen)"
-                : "#chargedChunks = :seen";
+    public boolean recordCharged(String id, Charged seen, Charged now) {
+        String condition = seen.version() == 0 ? "attribute_not_exists(#chargeVersion)" : "#chargeVersion = :seen";
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":mark", n(now.mark()), ":version", n(seen.version() + 1),
+                ":gaps", s(now.gaps().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")))));
+        if (seen.version() != 0) {
+            values.put(":seen", n(seen.version()));
+        }
         try {
             dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(id)))
-                    .updateExpression("SET #chargedChunks = :charged")
+                    .updateExpression("SET #chargedMark = :mark, #chargedGaps = :gaps, #chargeVersion = :version")
                     .conditionExpression(condition)
-                    .expressionAttributeNames(namesIn("#chargedChunks"))
-                    .expressionAttributeValues(Map.of(":seen", n(seenCharged), ":charged", n(chargedChunks)))
+                    .expressionAttributeNames(namesIn("#chargedMark #chargedGaps #chargeVersion"))
+                    .expressionAttributeValues(values)
                     .build());
             return true;
         } catch (ConditionalCheckFailedException moved) {

@@ -105,11 +105,14 @@ class DevOidcProviderIT {
                 .hasMessageContaining("nonce that does not belong to this sign-in");
     }
 
-    /** The authorization code flow, without the browser: the dev provider signs in without asking. */
+    /** The authorization code flow, the person's part done by posting the dev provider's login form. */
     private static String signIn(String nonce) throws Exception {
         String authorize = issuer + "/authorize?" + form(Map.of("client_id", CLIENT_ID, "response_type", "code",
                 "scope", "openid email profile", "redirect_uri", REDIRECT_URI, "state", "state-1", "nonce", nonce));
-        HttpResponse<String> redirect = HTTP.send(HttpRequest.newBuilder(URI.create(authorize)).build(),
+        HttpResponse<String> redirect = HTTP.send(HttpRequest.newBuilder(URI.create(authorize))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", "ada", "claims", "{}"))))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(redirect.statusCode()).as("authorize response %s", redirect.body()).isEqualTo(302);
         String location = redirect.headers().firstValue("Location").orElseThrow();

@@ -64,18 +64,34 @@ class RefreshSessionsIT {
     }
 
     @Test
-    void eachRefreshReplacesTheTokenAndCanSwitchOrganisation() {
-        IssuedSession session = newSession();
+    void eachRefreshReplacesTheTokenAndCanSwitchToAnotherOrganisationOfTheSameUser() {
+        SignInOutcome signedIn = directory.signIn(new dev.fileanalysis.auth.VerifiedIdentity("dev", "https://issuer.test",
+                "switcher-" + UUID.randomUUID(), "switcher@example.test", true, "Switcher", null, null), "free");
+        Organisation other = directory.createOrganisation("Other Ltd", signedIn.user(), "free");
+        IssuedSession session = directory.createSession(signedIn.user().id(), signedIn.memberships().get(0).organisation(), LIFETIME);
 
         IssuedSession next = directory.rotate(session.refreshToken(), null, LIFETIME);
-        IssuedSession switched = directory.rotate(next.refreshToken(), "org-other", LIFETIME);
+        IssuedSession switched = directory.rotate(next.refreshToken(), other.id(), LIFETIME);
 
         assertThat(next.sessionId()).isEqualTo(session.sessionId());
         assertThat(next.refreshToken()).isNotEqualTo(session.refreshToken());
         assertThat(next.organisation()).isEqualTo(session.organisation());
         assertThat(next.userId()).isEqualTo(session.userId());
-        assertThat(switched.organisation()).isEqualTo("org-other");
+        assertThat(switched.organisation()).isEqualTo(other.id());
         assertThat(directory.isLive(session.sessionId())).isTrue();
+    }
+
+    @Test
+    void switchingToAnOrganisationTheUserIsNotInIsRefusedAndTheTokenKeepsWorking() {
+        SignInOutcome signedIn = directory.signIn(new dev.fileanalysis.auth.VerifiedIdentity("dev", "https://issuer.test",
+                "stranger-" + UUID.randomUUID(), "stranger@example.test", true, "Stranger", null, null), "free");
+        IssuedSession session = directory.createSession(signedIn.user().id(), signedIn.memberships().get(0).organisation(), LIFETIME);
+
+        assertThatThrownBy(() -> directory.rotate(session.refreshToken(), "org-" + UUID.randomUUID(), LIFETIME))
+                .satisfies(e -> assertThat(status(e)).isEqualTo(403))
+                .hasMessageContaining("not a member");
+
+        assertThat(directory.rotate(session.refreshToken(), null, LIFETIME).organisation()).isEqualTo(session.organisation());
     }
 
     @Test

@@ -293,7 +293,8 @@ class EmbeddedPipelineIT {
             Map<String, AttributeValue> item = new LinkedHashMap<>();
             item.put("id", s(jobId));
             item.put("status", s(Job.UPLOADED));
-            item.put("owner", s("tamper-user"));
+            item.put("owner", s(device.userId()));
+            item.put("organisation", s(device.organisation()));
             item.put("version", s(honest.version()));
             item.put("created", s(honest.created()));
             item.put("bucket", s(honest.bucket()));

@@ -110,9 +110,10 @@ class HostileInputIT {
         Job claimingVictim = new Job(signedByMe.id(), signedByMe.version(), signedByMe.created(), signedByMe.bucket(),
                 signedByMe.region(), signedByMe.file(), victim.publicKey().clientId(), signedByMe.signature(),
                 null, null, null, null, null, null, null);
+        // The victim's key is not one of this user's devices: refused before its signature is even read.
         assertThatThrownBy(() -> device.server.registerJob(claimingVictim))
-                .isInstanceOfSatisfying(ServerCallException.class, e -> assertThat(e.status()).isEqualTo(400))
-                .hasMessageContaining("signature");
+                .isInstanceOfSatisfying(ServerCallException.class, e -> assertThat(e.status()).isEqualTo(403))
+                .hasMessageContaining("not one of your registered devices");
     }
 
     @Test

@@ -414,6 +414,85 @@ class SignInAndRolesIT {
                 .isEqualTo("processor");
     }
 
+    // ---- the command line and the stored session ----
+
+    @Test
+    void theCommandLineSignsInManagesMembersAndSignsOutOnTheServer() throws Exception {
+        Path zed = Files.createTempDirectory("zed");
+        Path yan = Files.createTempDirectory("yan");
+        assertThat(cli(zed, "login", "--user", "zed").output()).contains("Signed in as Zed <zed@pipeline.test>");
+        assertThat(Files.getPosixFilePermissions(zed.resolve("session.json")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        String list = cli(zed, "org", "list").output();
+        assertThat(list).contains("Zed's organisation").contains("owner");
+        String org = list.replaceAll("(?s).*(org-[0-9a-f-]{36}).*", "$1");
+
+        cli(zed, "member", "invite", org, "yan@pipeline.test", "--role", "admin");
+        assertThat(cli(zed, "member", "invitations", org).output()).contains("yan@pipeline.test");
+        cli(yan, "login", "--user", "yan");
+        assertThat(cli(yan, "org", "list").output()).contains("Zed's organisation").contains("admin");
+        assertThat(cli(zed, "member", "list", org).output()).contains("yan@pipeline.test").contains("admin");
+
+        Cli refused = cli(yan, 1, "member", "role", org, "zed@pipeline.test", "member");
+        assertThat(refused.output()).contains("Only owners grant or take away the owner role");
+        cli(zed, "member", "remove", org, "yan@pipeline.test");
+        // Yan joined by invitation only: with no organisation left, the session ends and says why.
+        assertThat(cli(yan, 1, "org", "list").output()).contains("no longer a member of any organisation");
+
+        String storedRefreshToken = JSON.readTree(Files.readString(zed.resolve("session.json"))).path("refresh_token").asText();
+        cli(zed, "logout");
+        assertThat(zed.resolve("session.json")).doesNotExist();
+        assertThat(call("POST", "/auth/refresh", null, JSON.writeValueAsString(Map.of("refresh_token", storedRefreshToken)))
+                .statusCode()).as("the server ended the session").isEqualTo(401);
+        assertThat(cli(zed, 1, "org", "list").output()).contains("Not signed in: run ./pipeline login");
+    }
+
+    @Test
+    void aStoredSessionRefreshesWhenItsAccessTokenIsRefusedAndSaysSoOnceSignedOut() throws Exception {
+        Path folder = Files.createTempDirectory("stored-session");
+        dev.fileanalysis.signin.SessionFile file = new dev.fileanalysis.signin.SessionFile(folder.resolve("session.json"));
+        dev.fileanalysis.signin.ServerSession session = new dev.fileanalysis.signin.SignIn(http, file)
+                .signIn(serverUrl, "dev", new DevProviderBrowser("rita"), null);
+        String first = session.token();
+        String firstRefresh = file.read().orElseThrow().refreshToken();
+
+        session.invalidate();
+        String second = session.token();
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(file.read().orElseThrow().refreshToken()).as("the rotated refresh token is stored").isNotEqualTo(firstRefresh);
+        assertThat(call("GET", "/api/me", second, null).statusCode()).isEqualTo(200);
+
+        new dev.fileanalysis.signin.AuthApi(http, serverUrl).logout(file.read().orElseThrow().refreshToken());
+        session.invalidate();
+        org.assertj.core.api.Assertions.assertThatThrownBy(session::token)
+                .isInstanceOf(dev.fileanalysis.signin.SignedOutException.class)
+                .hasMessageContaining("Signed out: run ./pipeline login");
+    }
+
+    record Cli(int exit, String output) {
+    }
+
+    private Cli cli(Path data, String... arguments) throws Exception {
+        return cli(data, 0, arguments);
+    }
+
+    /** Runs {@code ./pipeline ARGUMENTS} as the script would (its main class, in a JVM of its own) against this server. */
+    private Cli cli(Path data, int expectedExit, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx128m",
+                "-XX:+UseSerialGC", "-Dpipeline.home=" + RunningPipeline.home(), "-cp", System.getProperty("java.class.path"),
+                "dev.fileanalysis.cli.Pipeline"));
+        command.addAll(List.of(arguments));
+        command.addAll(List.of("--data", data.toString(), "-p", "client.server-url=" + serverUrl));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("exit of pipeline %s; it printed:%n%s", String.join(" ", arguments), output)
+                .isEqualTo(expectedExit);
+        return new Cli(process.exitValue(), output);
+    }
+
     // ---- helpers ----
 
     private IdTokenGrant grant(String providerId, DevProviderBrowser person) throws Exception {

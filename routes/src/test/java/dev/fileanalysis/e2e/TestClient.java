@@ -63,6 +63,16 @@ final class TestClient {
         this.server = new ServerApiClient(http, serverUrl, session);
     }
 
+    /** The signed-in user's id, as the server stores it as a job's owner. */
+    String userId() {
+        return session.stored().user().id();
+    }
+
+    /** The organisation the session is bound to, where this device's jobs go. */
+    String organisation() {
+        return session.stored().organisation().id();
+    }
+
     /** The current session access token, for tests that send raw requests. */
     String accessToken() throws IOException, InterruptedException {
         return session.token();
