@@ -2,16 +2,9 @@ package dev.fileanalysis.auth;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.util.HashSet;
 import java.util.List;
@@ -43,7 +36,7 @@ final class SessionKeyFile {
             if (!Files.exists(file)) {
                 ECKey key = generate();
                 String content = new JWKSet(key).toString(false);
-                if (publish(file, content.getBytes(StandardCharsets.UTF_8))) {
+                if (dev.fileanalysis.crypto.PrivateFile.createOnce(file, content.getBytes(StandardCharsets.UTF_8))) {
                     return List.of(key);
                 }
                 // Another server process created the file first: its key is the key.
@@ -101,41 +94,4 @@ final class SessionKeyFile {
         return new IOException(file + " is not a valid session key file (a JWK set of EC P-256 keys): " + detail);
     }
 
-    /**
-     * Writes an owner-only temp file beside the target and publishes it with a hard link, which
-     * cannot replace a file another process published meanwhile (a rename could).
-     *
-     * @return false if the file already existed
-     */
-    private static boolean publish(Path file, byte[] content) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path temp = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
-                ? Files.createTempFile(dir, ".session-keys-", ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                : Files.createTempFile(dir, ".session-keys-", ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                // Durable before visible: an empty key file after a crash would stop the server starting.
-                channel.force(true);
-            }
-            try {
-                Files.createLink(file, temp);
-            } catch (FileAlreadyExistsException e) {
-                return false;
-            } catch (UnsupportedOperationException | FileSystemException e) {
-                if (Files.exists(file)) {
-                    return false;
-                }
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-        return true;
-    }
 }

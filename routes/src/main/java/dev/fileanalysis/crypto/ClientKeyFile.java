@@ -7,20 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Iterator;
-import java.util.Set;
 
 /**
  * The device's key pair on disk: {@code {"publicKey": "<130 hex>", "privateKey": "<64 hex>"}}, mode 0600.
@@ -33,7 +24,6 @@ public final class ClientKeyFile {
 
     private static final String FORMAT = "{\"publicKey\": \"<130 hex>\", \"privateKey\": \"<64 hex>\"}";
     private static final long MAX_BYTES = 4096;
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -107,60 +97,8 @@ public final class ClientKeyFile {
         return new IOException(file + ": not a valid client key file (expected " + FORMAT + "): " + detail);
     }
 
-    /**
-     * Writes a private temp file in the target's directory and publishes it with a hard link, which
-     * fails if the target exists: unlike rename, it can never replace a key another process just
-     * wrote. The temp file is born 0600, so the key is never readable by others, not even briefly.
-     *
-     * @return false if the file already existed, in which case nothing was changed
-     */
     private static boolean publish(Path file, ClientKeyPair keys) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        byte[] content = ("{\"publicKey\": \"" + keys.publicKey().hex() + "\", \"privateKey\": \""
-                + keys.privateKeyHex() + "\"}").getBytes(StandardCharsets.US_ASCII);
-        Path temp = createOwnerOnlyTempFile(dir);
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                // Durable before visible: a crash must not leave an empty key file that we then refuse to use.
-                channel.force(true);
-            }
-            try {
-                Files.createLink(file, temp);
-            } catch (FileAlreadyExistsException e) {
-                return false;
-            } catch (UnsupportedOperationException | FileSystemException e) {
-                // No hard links on this file system: an atomic rename is the next best publish.
-                if (Files.exists(file)) {
-                    return false;
-                }
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-        syncDirectory(dir);
-        return true;
-    }
-
-    private static Path createOwnerOnlyTempFile(Path dir) throws IOException {
-        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return Files.createTempFile(dir, ".client-key-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        }
-        // Not POSIX (Windows): the user's directory ACLs are what protect the file there.
-        return Files.createTempFile(dir, ".client-key-", ".tmp");
-    }
-
-    /** So the new directory entry survives a power cut; not every platform can open a directory. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Best effort only: the file itself is already synced.
-        }
+        return PrivateFile.createOnce(file, ("{\"publicKey\": \"" + keys.publicKey().hex() + "\", \"privateKey\": \""
+                + keys.privateKeyHex() + "\"}").getBytes(StandardCharsets.US_ASCII));
     }
 }
