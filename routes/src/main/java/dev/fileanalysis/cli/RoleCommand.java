@@ -36,7 +36,18 @@ public abstract class RoleCommand implements Callable<Integer> {
         overrides.addAll(properties);
         Settings settings = Settings.load(routeFolder.resolve("application.properties"),
                 data.resolve("devstack.properties"), System.getenv(), overrides);
-        RoleRunner.run(role(), routeFolder, settings);
+        try {
+            RoleRunner.run(role(), routeFolder, settings);
+        } catch (Exception e) {
+            // A role that cannot start says why in one line (a setting, a missing sign-in, an
+            // unreachable service), the innermost cause being the one a person can act on.
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            System.err.println(role() + " could not start: " + cause.getMessage());
+            return 1;
+        }
         return 0;
     }
 
