@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import dev.fileanalysis.crypto.ClientKeyFile;
+import dev.fileanalysis.crypto.ClientKeyPair;
 import dev.fileanalysis.signin.AuthApi;
 import dev.fileanalysis.signin.Browser;
 import dev.fileanalysis.signin.DevProviderBrowser;
@@ -52,7 +53,7 @@ public final class LoginCommand implements Callable<Integer> {
             } else {
                 browser = new SystemBrowser(out);
             }
-            String device = ClientKeyFile.loadOrCreate(client.keyFile()).publicKey().clientId();
+            ClientKeyPair device = ClientKeyFile.loadOrCreate(client.keyFile());
             Optional<StoredSession> previous = client.sessionFile().read();
             ServerSession session = new SignIn(client.http(), client.sessionFile(), OidcSignIn.DEFAULT_TIMEOUT, client.clientSecrets())
                     .signIn(client.serverUrl(), providerId, browser, device);

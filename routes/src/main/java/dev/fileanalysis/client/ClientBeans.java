@@ -91,6 +91,6 @@ public class ClientBeans implements CamelConfiguration {
         DevProviderBrowser browser = new DevProviderBrowser(devUser);
         // The server may still be starting (or restarting under ./pipeline up): ride that out.
         return RetryPolicy.DEFAULT.run("sign-in as dev user '" + devUser + "'",
-                () -> new SignIn(http, file).signIn(serverUrl, "dev", browser, keys.publicKey().clientId()));
+                () -> new SignIn(http, file).signIn(serverUrl, "dev", browser, keys));
     }
 }

@@ -15,6 +15,7 @@ import dev.fileanalysis.auth.SessionClaims;
 import dev.fileanalysis.auth.SessionTokens;
 import dev.fileanalysis.auth.TrustedIssuer;
 import dev.fileanalysis.auth.VerifiedIdentity;
+import dev.fileanalysis.crypto.DeviceProof;
 import dev.fileanalysis.directory.DirectoryStore;
 import dev.fileanalysis.directory.DirectoryStore.IssuedSession;
 import dev.fileanalysis.directory.Membership;
@@ -76,21 +77,10 @@ public final class SignInApi {
         }
     }
 
-    /** PUT /api/devices/{client}: a device key belongs to one user, the first who registers it. */
-    public Map<String, Object> registerDevice(@ExchangeProperty(Authorization.CALLER) Caller caller,
-                                              @org.apache.camel.Header("client") String client) {
-        if (client == null || !JobApi.CLIENT_ID.matcher(client).matches()) {
-            throw ApiException.badRequest("'" + client + "' is not a client id (client- and 130 hex characters).");
-        }
-        if (!directory.registerDevice(client, caller.subject())) {
-            throw ApiException.forbidden("This device's key is registered to another user; a device belongs to one person.");
-        }
-        return Map.of("client", client, "user", caller.subject());
-    }
-
     /** POST /auth/session: checks the ID token fully before anything is written. */
     public Map<String, Object> startSession(String body) {
-        Map<String, Object> request = Json.object(body, "sign-in request", Set.of("provider", "id_token", "nonce", "device"));
+        Map<String, Object> request = Json.object(body, "sign-in request",
+                Set.of("provider", "id_token", "nonce", "device", "device_proof"));
         String provider = Json.string(request, "provider", "sign-in request");
         String idToken = Json.string(request, "id_token", "sign-in request");
         String nonce = Json.string(request, "nonce", "sign-in request");
@@ -100,6 +90,13 @@ public final class SignInApi {
             if (!JobApi.CLIENT_ID.matcher(device).matches()) {
                 throw ApiException.badRequest("Field 'device' must be a client id (client- and 130 hex characters).");
             }
+            Object proof = request.get("device_proof");
+            if (!(proof instanceof String signature) || !DeviceProof.isValid(device, nonce, signature)) {
+                throw ApiException.badRequest("Field 'device_proof' must be this device's signature over the sign-in's nonce "
+                        + "(see DeviceProof): a device is registered only by whoever holds its private key.");
+            }
+        } else if (request.get("device_proof") != null) {
+            throw ApiException.badRequest("Field 'device_proof' makes sense only with 'device'.");
         }
         VerifiedIdentity identity = idTokens.validate(provider, idToken, nonce);
         if (device != null) {

@@ -15,6 +15,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fileanalysis.api.ServerCallException;
+import dev.fileanalysis.crypto.ClientKeyPair;
+import dev.fileanalysis.crypto.DeviceProof;
 
 /** The server's public sign-in endpoints ({@code /auth/...}): no bearer token, the body carries the proof. */
 public final class AuthApi {
@@ -52,15 +54,17 @@ public final class AuthApi {
     /**
      * Trades a provider's ID token for the server's own session.
      *
-     * @param device this device's public key id ({@code client-04...}), registered with the session; null if none
+     * @param device this device's key pair: its public key is registered to the person, with a proof
+     *               (a signature over this sign-in's nonce) that this device holds the private key; null if none
      */
-    public SessionGrant createSession(IdTokenGrant grant, String device) throws IOException, InterruptedException {
+    public SessionGrant createSession(IdTokenGrant grant, ClientKeyPair device) throws IOException, InterruptedException {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("provider", grant.providerId());
         body.put("id_token", grant.idToken());
         body.put("nonce", grant.nonce());
         if (device != null) {
-            body.put("device", device);
+            body.put("device", device.publicKey().clientId());
+            body.put("device_proof", DeviceProof.sign(device, grant.nonce()));
         }
         try {
             return SessionGrant.parse(send("POST", "/auth/session", JSON.writeValueAsString(body)), "POST /auth/session");

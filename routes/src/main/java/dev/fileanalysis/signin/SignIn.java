@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import dev.fileanalysis.crypto.ClientKeyPair;
 
 /**
  * Signing this device in, start to finish: ask the server which providers it trusts, sign the
@@ -34,10 +35,10 @@ public final class SignIn {
 
     /**
      * @param providerId which provider to sign in at; null to use the only one the server lists
-     * @param devicePublicKeyId this device's {@code client-04...} id, sent so the server registers the device; may be null
+     * @param device this device's key pair, registered to the person with a proof of holding it; may be null
      * @return the session, stored in the session file and ready to give access tokens
      */
-    public ServerSession signIn(URI serverUrl, String providerId, Browser browser, String devicePublicKeyId)
+    public ServerSession signIn(URI serverUrl, String providerId, Browser browser, ClientKeyPair device)
             throws IOException, InterruptedException {
         AuthApi auth = new AuthApi(http, serverUrl);
         IdentityProvider provider = choose(auth.providers(), providerId, serverUrl);
@@ -46,7 +47,7 @@ public final class SignIn {
             provider = provider.withClientSecret(secret);
         }
         IdTokenGrant idToken = new OidcSignIn(http, timeout).signIn(provider, browser);
-        SessionGrant session = auth.createSession(idToken, devicePublicKeyId);
+        SessionGrant session = auth.createSession(idToken, device);
         return ServerSession.begin(auth, sessionFile, provider.id(), session);
     }
 

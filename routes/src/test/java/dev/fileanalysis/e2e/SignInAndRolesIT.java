@@ -219,6 +219,13 @@ class SignInAndRolesIT {
         SignedJWT foreignKey = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(attacker.getKeyID()).build(), forgedClaims);
         foreignKey.sign(new ECDSASigner(attacker));
         assertRefused(rawStartSession("dev", foreignKey.serialize(), nonce), 401, "");
+        // A device claimed by its public key alone (the proof is signed by another key).
+        dev.fileanalysis.crypto.ClientKeyPair victimDevice = dev.fileanalysis.crypto.ClientKeyPair.generate();
+        dev.fileanalysis.crypto.ClientKeyPair intruderDevice = dev.fileanalysis.crypto.ClientKeyPair.generate();
+        IdTokenGrant intruder = grant("dev", new DevProviderBrowser("mallory"));
+        assertRefused(call("POST", "/auth/session", null, JSON.writeValueAsString(Map.of("provider", "dev",
+                "id_token", intruder.idToken(), "nonce", intruder.nonce(), "device", victimDevice.publicKey().clientId(),
+                "device_proof", dev.fileanalysis.crypto.DeviceProof.sign(intruderDevice, intruder.nonce())))), 400, "device_proof");
         assertThat(snapshot()).as("nothing was written by refused requests").isEqualTo(snapshot);
 
         IdTokenGrant once = grant("dev", new DevProviderBrowser("carol"));

@@ -53,7 +53,7 @@ final class TestClient {
         try {
             Path sessionFolder = Files.createTempDirectory("test-client-session");
             this.session = new SignIn(http, new SessionFile(sessionFolder.resolve("session.json")))
-                    .signIn(serverUrl, "dev", new DevProviderBrowser(user), keys.publicKey().clientId());
+                    .signIn(serverUrl, "dev", new DevProviderBrowser(user), keys);
         } catch (IOException e) {
             throw new UncheckedIOException("sign-in of " + user + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
