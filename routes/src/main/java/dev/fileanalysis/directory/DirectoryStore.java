@@ -308,6 +308,30 @@ public final class DirectoryStore {
         return RefreshSessions.sessionIdOf(refreshToken);
     }
 
+    /**
+     * Deletes up to {@code limit} items whose time is up: used nonces past their memory, sessions
+     * expired for a day (kept that long so a late refresh still gets "expired", not "unknown"),
+     * and invitations past their expiry. DynamoDB's TTL ({@code ttl}) does the same on AWS; dynalite
+     * has none, so the server's sweep does it. Each delete is conditional on the item still being
+     * expired, so a nonce reused or a session refreshed meanwhile is kept.
+     *
+     * @return how many items were deleted
+     */
+    public int deleteExpired(int limit) {
+        long now = clock.millis();
+        long sessionsBefore = now - Duration.ofDays(1).toMillis();
+        int deleted = 0;
+        for (Map<String, AttributeValue> found : table.scanWhere("#expires_ms < :now", Map.of(":now", n(now)), limit)) {
+            String sk = str(found, "sk");
+            long cutoff = "SESSION".equals(sk) ? sessionsBefore : now;
+            boolean expiring = "NONCE".equals(sk) || "SESSION".equals(sk) || (sk != null && sk.startsWith("INVITE#"));
+            if (expiring && table.delete(str(found, "pk"), sk, "#expires_ms < :cutoff", Map.of(":cutoff", n(cutoff))).isPresent()) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
     /** A domain name in lower case; 400 when it is not one. */
     public static String normalisedDomain(String domain) {
         return DomainClaims.normalisedDomain(domain);

@@ -100,6 +100,22 @@ final class DirectoryTable {
         return update(pk, sk, update, condition, values, ReturnValue.NONE).isPresent();
     }
 
+    /**
+     * Items matching {@code filter}, found by a Scan: for the housekeeping sweep only, which runs
+     * seldom and reads at most {@code limit} matches; everything a request needs is a key or index read.
+     */
+    List<Map<String, AttributeValue>> scanWhere(String filter, Map<String, AttributeValue> values, int limit) {
+        List<Map<String, AttributeValue>> found = new ArrayList<>();
+        for (Map<String, AttributeValue> item : dynamo.scanPaginator(request -> request.tableName(table)
+                .filterExpression(filter).expressionAttributeNames(namesIn(filter)).expressionAttributeValues(values)).items()) {
+            if (found.size() >= limit) {
+                break;
+            }
+            found.add(item);
+        }
+        return found;
+    }
+
     /** Deletes the item when {@code condition} holds (null: always); the deleted item, empty when there was none or the condition failed. */
     Optional<Map<String, AttributeValue>> delete(String pk, String sk, String condition, Map<String, AttributeValue> values) {
         DeleteItemRequest.Builder request = DeleteItemRequest.builder().tableName(table).key(key(pk, sk))

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import dev.fileanalysis.directory.DirectoryStore;
 import dev.fileanalysis.model.Job;
 import dev.fileanalysis.model.Result;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -28,6 +29,7 @@ public final class Housekeeping {
     private static final int PAGE = 2000;
 
     private final JobStore jobs;
+    private final DirectoryStore directory;
     private final ResultStore results;
     private final ChunkStorage chunks;
     private final Duration abandonAfter;
@@ -35,9 +37,10 @@ public final class Housekeeping {
     private final Duration resultRetention;
     private final Duration fetchedResultRetention;
 
-    public Housekeeping(JobStore jobs, ResultStore results, ChunkStorage chunks, Duration abandonAfter,
+    public Housekeeping(JobStore jobs, ResultStore results, ChunkStorage chunks, DirectoryStore directory, Duration abandonAfter,
                         Duration jobRetention, Duration resultRetention, Duration fetchedResultRetention) {
         this.jobs = jobs;
+        this.directory = directory;
         this.results = results;
         this.chunks = chunks;
         this.abandonAfter = abandonAfter;
@@ -77,9 +80,11 @@ public final class Housekeeping {
         }
         int expiredResults = results.deleteExpired(Instant.ofEpochMilli(now).minus(fetchedResultRetention).toString(),
                 Instant.ofEpochMilli(now).minus(resultRetention).toString(), PAGE);
+        int expiredSignIns = directory.deleteExpired(PAGE);
         String summary = "abandoned " + abandoned + ", stale reservations " + reservations + ", finished jobs deleted "
-                + finished + ", results deleted " + expiredResults;
-        if (abandoned + reservations + finished + expiredResults > 0) {
+                + finished + ", results deleted " + expiredResults + ", expired nonces, sessions and invitations deleted "
+                + expiredSignIns;
+        if (abandoned + reservations + finished + expiredResults + expiredSignIns > 0) {
             LOG.info("housekeeping: {}", summary);
         }
         return summary;

@@ -80,7 +80,7 @@ public class ServerBeans implements CamelConfiguration {
                 settings.getLong("server.claim-lease-seconds", 60) * 1000,
                 settings.getLong("server.retry-backoff-ms", 2000)));
         camel.getRegistry().bind("errorResponses", new ErrorResponses());
-        camel.getRegistry().bind("housekeeping", new Housekeeping(jobs, results, chunks,
+        camel.getRegistry().bind("housekeeping", new Housekeeping(jobs, results, chunks, directory,
                 Duration.ofSeconds(settings.getLong("server.upload-abandon-seconds", 3600)),
                 Duration.ofHours(settings.getLong("server.job-retention-hours", 24 * 7)),
                 Duration.ofHours(settings.getLong("server.result-retention-hours", 24 * 30)),

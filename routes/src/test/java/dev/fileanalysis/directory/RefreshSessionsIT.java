@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -107,6 +108,32 @@ class RefreshSessionsIT {
         assertThatThrownBy(() -> directory.rotate(legitimate.refreshToken(), null, LIFETIME))
                 .as("the current token dies with the session").isInstanceOf(ApiException.class)
                 .hasMessageContaining("session has ended");
+    }
+
+    @Test
+    void theSweepDeletesExpiredNoncesAndSessionsAndKeepsLiveOnes() {
+        String usedNonce = "nonce-" + UUID.randomUUID();
+        String rememberedNonce = "nonce-" + UUID.randomUUID();
+        assertThat(directory.useNonce(usedNonce, clock.instant().plus(Duration.ofHours(1)))).isTrue();
+        assertThat(directory.useNonce(rememberedNonce, clock.instant().plus(Duration.ofDays(5)))).isTrue();
+        IssuedSession ended = directory.createSession("user-" + UUID.randomUUID(), "org-" + UUID.randomUUID(), Duration.ofHours(1));
+        IssuedSession live = newSession();
+
+        clock.advance(Duration.ofDays(3));
+        int deleted = directory.deleteExpired(1000);
+
+        assertThat(deleted).isGreaterThanOrEqualTo(2);
+        assertThat(item("NONCE#" + usedNonce, "NONCE")).as("an expired nonce").isEmpty();
+        assertThat(item("SESSION#" + ended.sessionId(), "SESSION")).as("a session expired for more than a day").isEmpty();
+        assertThat(item("NONCE#" + rememberedNonce, "NONCE")).as("a nonce still remembered").isNotEmpty();
+        assertThat(directory.useNonce(rememberedNonce, clock.instant().plus(Duration.ofHours(1)))).isFalse();
+        assertThat(directory.isLive(live.sessionId())).isTrue();
+    }
+
+    private static Map<String, AttributeValue> item(String pk, String sk) {
+        Map<String, AttributeValue> found = dynamo.getItem(b -> b.tableName("pipeline-directory").key(Map.of(
+                "pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk))).consistentRead(true)).item();
+        return found == null ? Map.of() : found;
     }
 
     @Test
