@@ -11,9 +11,12 @@ import org.slf4j.LoggerFactory;
  * The adaptive zstd level ({@code client.compression-level=auto}): picks the level that delivers
  * a chunk soonest, from what this client measures itself — how fast its workers compress at each
  * level, how much each level shrinks this data, and how many bytes per second its uploads get
- * through. Workers compress while other chunks upload, so a chunk costs the slower of the two:
+ * through. Workers compress while other chunks upload, so a chunk costs the slower of the two
+ * stages; each worker compresses a chunk and then uploads it itself (ChunkPipeline's sink runs on
+ * the worker), so the workers' stage holds both:
  *
- * <pre>cost(level) = max(compress time / workers, frame bytes / upload rate)</pre>
+ * <pre>cost(level) = max(upload time, (compress time + upload time) / workers)
+ * upload time = frame bytes / upload rate</pre>
  *
  * On a slow link the upload dominates and a higher level pays; on a fast link, or when the CPU is
  * the bottleneck, compression dominates and a lower level wins.
@@ -155,7 +158,7 @@ public final class CompressionLevelChooser implements CompressionPlan {
         return LEVELS[current];
     }
 
-    /** Seconds per original byte at a level: the slower of compressing and uploading it. */
+    /** Seconds per original byte at a level: the slower of the link and the workers (who compress, then upload). */
     synchronized double predictedCost(int level) {
         int index = indexOf(level);
         double rate = uploadRate();
@@ -167,7 +170,8 @@ public final class CompressionLevelChooser implements CompressionPlan {
                 : bytesPerSecond[anchor] * TYPICAL[index][0] / TYPICAL[anchor][0];
         double ratio = measured[index] ? frameRatio[index]
                 : Math.min(1.0, frameRatio[anchor] * TYPICAL[index][1] / TYPICAL[anchor][1]);
-        return Math.max(1 / (speed * workers), ratio / rate);
+        double upload = ratio / rate;
+        return Math.max(upload, (1 / speed + upload) / workers);
     }
 
     private void reconsider() {
