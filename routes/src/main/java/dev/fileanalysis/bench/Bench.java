@@ -38,9 +38,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * it, times each from drop to result (and to the engine's first byte), runs the baselines on the
  * same files in the same invocation, and writes {@code bench.json}, {@code bench.md} and charts.
  *
- * <p>There is no link model yet: every scenario runs on unlimited loopback and says so. Scenarios
- * that need a link (100 Mbit/s, the adaptive sweep) or features not built yet (adaptive level,
- * the 20 GiB stream) are reported as not run, with the reason.
+ * <p>The loopback scenarios run with the system's own client on unlimited loopback. The link
+ * scenarios (100 Mbit/s, the adaptive sweep at 10, 100 and 1000 Mbit/s) run a second client behind a
+ * {@link LinkModel}: its own network namespace with a tbf-shaped veth when this machine allows it,
+ * else its own bandwidth limit; the report says which. The 20 GiB stream is not built yet.
  */
 public final class Bench {
 
@@ -57,11 +58,26 @@ public final class Bench {
         int smallFiles() {
             return quick ? 300 : 1000;
         }
+
+        /** The file of the adaptive sweep: sent once per fixed setting and speed, so it stays small. */
+        long sweepBytes() {
+            return quick ? 16L << 20 : 128L << 20;
+        }
+
+        /** Chunks of the link scenarios: small in --quick so that the adaptive level has chunks to learn from. */
+        int linkChunkBytes() {
+            return quick ? 1 << 20 : CHUNK_BYTES;
+        }
     }
 
-    public static final List<String> RUNNABLE = List.of("mixed-loopback", "random-loopback", "small-files");
-    public static final String LINK_MODEL = "none (unlimited loopback): the client's bandwidth limit is not wired into its "
-            + "uploads yet and no network namespace with a tbf-shaped veth is set up";
+    static final List<String> LOOPBACK = List.of("mixed-loopback", "random-loopback", "small-files");
+    static final List<String> LINKED = List.of("mixed-100mbit", "adaptive-10mbit", "adaptive-100mbit", "adaptive-1000mbit");
+    public static final List<String> RUNNABLE = List.of("mixed-loopback", "random-loopback", "small-files",
+            "mixed-100mbit", "adaptive-10mbit", "adaptive-100mbit", "adaptive-1000mbit");
+    static final String NO_LINK = "none (unlimited loopback): no link scenario was selected";
+    /** The fixed settings the adaptive level is held against: uncompressed, then zstd levels from fast to strong. */
+    static final List<String> SWEEP = List.of("none", "1", "3", "9", "19");
+    static final long MBIT = 1_000_000L;
 
     static final int SMALL_FILE_BYTES = 4096;
     static final int CHUNK_BYTES = 4 * 1024 * 1024;
@@ -74,7 +90,7 @@ public final class Bench {
      */
     static final List<String> SETTINGS = List.of(
             "client.poll-ms=100", "client.stable-ms=100", "client.result-poll-ms=200", "processor.claim-interval-ms=100",
-            "client.chunk-bytes=" + CHUNK_BYTES, "client.compression-level=" + LEVEL, "client.compression-workers=0");
+            "client.chunk-bytes=" + CHUNK_BYTES, "client.compression-level=auto", "client.compression-workers=0");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -114,6 +130,7 @@ public final class Bench {
         out.println("bench: data generated");
 
         List<ScenarioResult> results = new ArrayList<>();
+        String linkModel = NO_LINK;
         Files.createDirectories(systemData);
         Path upLog = systemData.resolveSibling("pipeline-up.log");
         try (java.io.PrintWriter upOutput = new java.io.PrintWriter(Files.newBufferedWriter(upLog), true);
@@ -131,7 +148,7 @@ public final class Bench {
                 Baselines baselines = new Baselines(s3, settings.require("s3.bucket"),
                         Files.createDirectories(folder.resolve("scratch")));
                 baselines.warmUp();
-                for (String name : RUNNABLE) {
+                for (String name : LOOPBACK) {
                     if (!plan.scenarios().contains(name)) {
                         continue;
                     }
@@ -151,13 +168,23 @@ public final class Bench {
                     }
                 }
             }
+            List<String> linked = LINKED.stream().filter(plan.scenarios()::contains).toList();
+            if (!linked.isEmpty()) {
+                List<URI> addresses = List.of(system.address("server"), URI.create(devstack.getProperty("s3.endpoint")),
+                        URI.create(devstack.getProperty("oidc.issuer")));
+                try (LinkModel link = LinkModel.open(addresses, System.getProperty("java.class.path"))) {
+                    linkModel = link.describe();
+                    out.println("bench: link model: " + linkModel);
+                    results.addAll(runLinked(link, linked, system, api, staging, folder.resolve("linked")));
+                }
+            }
         }
-        for (String name : List.of("mixed-100mbit", "adaptive-10mbit", "adaptive-100mbit", "adaptive-1000mbit")) {
-            results.add(ScenarioResult.notRun(name, name.startsWith("adaptive")
-                    ? "needs a link model and the adaptive compression level, neither of which exists yet"
-                    : "needs a link model: the client's bandwidth limit (dev.fileanalysis.transfer) is not wired into its "
-                    + "uploads yet and no network namespace shaped with tc tbf is set up"));
+        for (String name : LINKED) {
+            if (!plan.scenarios().contains(name)) {
+                results.add(ScenarioResult.notRun(name, "not selected in this run (--scenarios)"));
+            }
         }
+        deleteTree(folder.resolve("linked"));
         results.add(ScenarioResult.notRun("big-stream", "the 20 GiB stream with peak-RSS sampling is not built yet"));
         int order = 0;
         Map<String, Integer> position = new HashMap<>();
@@ -175,7 +202,7 @@ public final class Bench {
             out.println("bench: charts not drawn: " + e);
             charts = List.of();
         }
-        BenchReport.Run run = new BenchReport.Run(Machine.describe(), started, plan.seed(), plan.quick(), LINK_MODEL,
+        BenchReport.Run run = new BenchReport.Run(Machine.describe(), started, plan.seed(), plan.quick(), linkModel,
                 CHUNK_BYTES, SETTINGS, results, charts);
         BenchReport.write(run, folder);
         deleteTree(staging);
@@ -184,6 +211,163 @@ public final class Bench {
         out.print(BenchReport.markdown(run));
         out.println("bench: report in " + folder.resolve("bench.md") + " and " + folder.resolve("bench.json"));
         return folder;
+    }
+
+    /**
+     * The link scenarios, each on a second client behind {@code link}: for every speed asked, the
+     * sweep file goes once per fixed setting ({@link #SWEEP}) and once with {@code auto}; the
+     * large mixed file goes with {@code auto} at 100 Mbit/s. A client is started once per fixed
+     * setting when the link's speed can change under it, and once per speed for {@code auto}, so
+     * that its level is learnt afresh on each link rather than carried over from the last one.
+     */
+    private List<ScenarioResult> runLinked(LinkModel link, List<String> names, RunningSystem system, ServerApiClient api,
+                                           Path staging, Path clients) throws Exception {
+        List<Long> speeds = new ArrayList<>();
+        for (long mbit : List.of(10L, 100L, 1000L)) {
+            if (names.contains("adaptive-" + mbit + "mbit")) {
+                speeds.add(mbit);
+            }
+        }
+        boolean mixed = names.contains("mixed-100mbit");
+        Map<Long, ScenarioResult> adaptive = new java.util.LinkedHashMap<>();
+        speeds.forEach(mbit -> adaptive.put(mbit, new ScenarioResult("adaptive-" + mbit + "mbit")));
+        ScenarioResult mixedResult = new ScenarioResult("mixed-100mbit");
+        Generated sweepFile = speeds.isEmpty() ? null
+                : BenchData.mixed(plan.seed() + 3, plan.sweepBytes(), staging.resolve("sweep-source.log"));
+        Generated mixedFile = mixed
+                ? BenchData.mixed(plan.seed(), plan.mixedBytes(), staging.resolve("mixed-100mbit-source.log")) : null;
+        out.printf("bench: link scenarios %s; sweep file %s in %s chunks, settings %s and auto%n", names,
+                sweepFile == null ? "—" : BenchReport.mib(sweepFile.bytes()), BenchReport.mib((long) plan.linkChunkBytes()), SWEEP);
+
+        for (String setting : SWEEP) {
+            if (speeds.isEmpty()) {
+                break;
+            }
+            if (link.rateChangesLive()) {
+                try (LinkedClient client = startLinked(link, system, clients, setting, speeds.get(0))) {
+                    for (long mbit : speeds) {
+                        sweepOnce(link, client, adaptive.get(mbit), setting, mbit, sweepFile, staging, api);
+                    }
+                }
+            } else {
+                for (long mbit : speeds) {
+                    try (LinkedClient client = startLinked(link, system, clients, setting, mbit)) {
+                        sweepOnce(link, client, adaptive.get(mbit), setting, mbit, sweepFile, staging, api);
+                    }
+                }
+            }
+        }
+        List<Long> autoSpeeds = new ArrayList<>(speeds);
+        if (mixed && !autoSpeeds.contains(100L)) {
+            autoSpeeds.add(100L);
+        }
+        for (long mbit : autoSpeeds) {
+            try (LinkedClient client = startLinked(link, system, clients, "auto", mbit)) {
+                link.rate(mbit * MBIT);
+                ScenarioResult result = adaptive.get(mbit);
+                if (result != null) {
+                    timeLinked(result, client, mbit, copyOf(sweepFile, staging, result.name + "-auto.log"), api);
+                    finishAdaptive(result);
+                }
+                if (mixed && mbit == 100L) {
+                    timeLinked(mixedResult, client, mbit, copyOf(mixedFile, staging, "mixed-100mbit.log"), api);
+                    mixedResult.note("plain_upload_s", "not measured: the plain-upload and sequential baselines run from "
+                            + "the bench's own process, which is not behind the link");
+                    mixedResult.note("sequential_raw_s", "not measured: see plain_upload_s");
+                }
+            } catch (Exception e) {
+                ScenarioResult failed = adaptive.getOrDefault(mbit, mixedResult);
+                failed.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+                out.println("bench: auto at " + mbit + " Mbit/s failed: " + e.getMessage());
+            }
+        }
+        List<ScenarioResult> results = new ArrayList<>();
+        if (mixed) {
+            results.add(mixedResult);
+        }
+        results.addAll(adaptive.values());
+        return results;
+    }
+
+    private LinkedClient startLinked(LinkModel link, RunningSystem system, Path clients, String setting, long mbit)
+            throws Exception {
+        List<String> settings = new ArrayList<>();
+        SETTINGS.stream().filter(s -> !s.startsWith("client.compression-level=") && !s.startsWith("client.chunk-bytes="))
+                .forEach(settings::add);
+        settings.addAll(List.of("client.compression-level=" + setting, "client.chunk-bytes=" + plan.linkChunkBytes(),
+                "client.server-url=" + system.address("server"), "client.dev-user=dev"));
+        settings.addAll(link.clientSettings(mbit * MBIT));
+        out.printf("bench: starting a client behind the link, compression-level=%s%s%n", setting,
+                link.rateChangesLive() ? "" : " at " + mbit + " Mbit/s");
+        LinkedClient client = LinkedClient.start(plan.home(), system.data(), clients.resolve("client-" + setting),
+                "client-" + setting + (link.rateChangesLive() ? "" : "-" + mbit + "mbit"), link, settings);
+        // A fresh client's first file pays for its start (JIT, connections, first calls): that
+        // would fall on whichever setting was timed first after a start, so every started client
+        // sends one small file untimed first, on the link it is about to be timed on.
+        try {
+            link.rate(mbit * MBIT);
+            Generated warmUp = BenchData.mixed(plan.seed() + 4, WARM_UP_BYTES,
+                    clients.resolve("warm-up-" + setting + "-" + (++warmUps) + ".log"));
+            runLargeFile(new ScenarioResult("warm-up"), warmUp, client.data(), client.log(), null);
+        } catch (Exception | Error e) {
+            client.close();
+            throw e;
+        }
+        return client;
+    }
+
+    /** The untimed file each client behind the link sends first. */
+    static final long WARM_UP_BYTES = 512 * 1024;
+    private int warmUps;
+
+    /** One fixed setting on one link speed: its delivery time goes into the sweep of that speed's adaptive scenario. */
+    private void sweepOnce(LinkModel link, LinkedClient client, ScenarioResult adaptive, String setting, long mbit,
+                           Generated file, Path staging, ServerApiClient api) {
+        ScenarioResult run = new ScenarioResult(adaptive.name + "/" + setting);
+        try {
+            link.rate(mbit * MBIT);
+            timeLinked(run, client, mbit, copyOf(file, staging, run.name.replace('/', '-') + ".log"), api);
+            adaptive.sweep.put(setting, run.systemSeconds);
+        } catch (Exception e) {
+            adaptive.sweep.put(setting, null);
+            adaptive.note("sweep " + setting, "failed: " + e.getMessage());
+            out.println("bench: " + run.name + " failed: " + e.getMessage());
+        }
+    }
+
+    private void timeLinked(ScenarioResult result, LinkedClient client, long mbit, Generated file, ServerApiClient api)
+            throws Exception {
+        runLargeFile(result, file, client.data(), client.log(), api);
+        result.linkBitsPerSecond = mbit * MBIT;
+        result.physicalLimitSeconds = file.bytes() * 8.0 / result.linkBitsPerSecond;
+        result.notes.remove("physical_limit_s");
+        result.note("physical_limit_s", "the file's uncompressed bytes at the link's rate");
+        result.note("system_s", "sent by a client behind the link that had already sent one untimed "
+                + WARM_UP_BYTES / 1024 + " KiB file since it started (a fresh client's first file pays for its start)");
+        if (result.encodings != null) {
+            result.note("level", "chunks sent: " + result.encodings);
+        }
+    }
+
+    /** best_fixed_s: the fastest fixed setting of the sweep (uncompressed included); a failed one counts as not run. */
+    private static void finishAdaptive(ScenarioResult result) {
+        result.sweep.entrySet().stream().filter(entry -> entry.getValue() != null).min(Map.Entry.comparingByValue())
+                .ifPresent(best -> {
+                    result.bestFixedSeconds = best.getValue();
+                    result.bestFixed = best.getKey();
+                });
+        result.note("best_fixed_s", result.bestFixed == null ? "no fixed setting of the sweep finished"
+                : "fastest of the sweep " + SWEEP + " on the same file and link: " + result.bestFixed);
+        result.note("plain_upload_s", "not measured: the plain-upload baseline runs from the bench's own process, "
+                + "which is not behind the link");
+        result.note("zstd_cli_s", "not run for the link scenarios");
+    }
+
+    /** A fresh copy under a new name (the client sends a file it has seen before only once); not timed. */
+    private static Generated copyOf(Generated file, Path staging, String name) throws IOException {
+        Path copy = staging.resolve(name);
+        Files.copy(file.path(), copy, StandardCopyOption.REPLACE_EXISTING);
+        return new Generated(copy, file.bytes(), file.sha256(), file.composition());
     }
 
     /** Drops one large file; polls the job for its first analysed chunk and the result folder for its result. */
@@ -202,6 +386,7 @@ public final class Bench {
         long start = System.nanoTime();
         Files.move(file.path(), drop, StandardCopyOption.ATOMIC_MOVE);
         String job = null;
+        boolean polling = true;
         long lastPoll = 0;
         while (true) {
             long now = System.nanoTime();
@@ -212,9 +397,17 @@ public final class Bench {
             if (job == null) {
                 job = log.refresh().job(name);
             }
-            if (job != null && now - lastPoll > (result.firstByteSeconds == null ? 40_000_000L : 200_000_000L)) {
+            if (job != null && api != null && polling && now - lastPoll > (result.firstByteSeconds == null ? 40_000_000L : 200_000_000L)) {
                 lastPoll = now;
-                Job state = api.job(job);
+                Job state;
+                try {
+                    state = api.job(job);
+                } catch (java.io.IOException refused) {
+                    // e.g. a client of another organisation: the drop-to-result time is still measured
+                    polling = false;
+                    result.note("first_byte_s", "the job could not be read with the bench's session: " + refused.getMessage());
+                    continue;
+                }
                 double at = (System.nanoTime() - start) / 1e9;
                 int analysed = state.analysed() == null ? 0 : state.analysed();
                 result.timeline.add(new ScenarioResult.Sample(at, state.chunks() == null ? 0 : state.chunks(), analysed));
@@ -236,6 +429,11 @@ public final class Bench {
         }
         log.refresh();
         fillFromLog(result, List.of(name), log);
+        String jobOfFile = log.job(name);
+        if (jobOfFile != null) {
+            result.encodings = log.encodings(jobOfFile);
+            result.level = log.mostUsedLevel(jobOfFile);
+        }
         out.printf("bench: %s: result after %.2f s (first byte %s s)%n", result.name, result.systemSeconds,
                 BenchReport.seconds(result.firstByteSeconds));
         return drop;

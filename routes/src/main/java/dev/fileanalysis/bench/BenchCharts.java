@@ -46,6 +46,34 @@ final class BenchCharts {
             ChartUtils.saveChartAsPNG(folder.resolve("times.png").toFile(), chart, 900, 500);
             written.add("times.png");
         }
+        XYSeriesCollection delivery = new XYSeriesCollection();
+        java.util.Map<String, XYSeries> bySetting = new java.util.LinkedHashMap<>();
+        for (ScenarioResult s : scenarios) {
+            if (s.sweep.isEmpty() || s.linkBitsPerSecond == null) {
+                continue;
+            }
+            double mbit = s.linkBitsPerSecond / 1e6;
+            s.sweep.forEach((setting, seconds) -> {
+                if (seconds != null) {
+                    bySetting.computeIfAbsent(setting.equals("none") ? "raw (none)" : "level " + setting, XYSeries::new)
+                            .add(mbit, seconds);
+                }
+            });
+            if (s.systemSeconds != null) {
+                bySetting.computeIfAbsent("adaptive (auto)", XYSeries::new).add(mbit, s.systemSeconds);
+            }
+        }
+        bySetting.values().forEach(delivery::addSeries);
+        if (delivery.getSeriesCount() > 0) {
+            JFreeChart chart = ChartFactory.createXYLineChart("Delivery time against link speed (lower is better)",
+                    "link (Mbit/s, log scale)", "seconds, drop to result", delivery, PlotOrientation.VERTICAL, true, false, false);
+            chart.getXYPlot().setDomainAxis(new org.jfree.chart.axis.LogAxis("link (Mbit/s, log scale)"));
+            chart.getXYPlot().setRangeAxis(new org.jfree.chart.axis.LogAxis("seconds, drop to result (log scale)"));
+            ((org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) chart.getXYPlot().getRenderer()).setDefaultShapesVisible(true);
+            chart.setBackgroundPaint(Color.WHITE);
+            ChartUtils.saveChartAsPNG(folder.resolve("delivery-vs-link.png").toFile(), chart, 900, 500);
+            written.add("delivery-vs-link.png");
+        }
         for (ScenarioResult s : scenarios) {
             if (s.timeline.isEmpty()) {
                 continue;

@@ -70,6 +70,10 @@ final class BenchReport {
             node.put("chunks", s.chunks);
             node.put("client_upload_s", s.clientUploadSeconds);
             node.put("zstd_cli_bytes", s.zstdCliBytes);
+            node.put("encodings", s.encodings);
+            node.put("best_fixed_level", s.bestFixed);
+            ObjectNode sweep = node.putObject("sweep_s");
+            s.sweep.forEach(sweep::put);
             ObjectNode notes = node.putObject("notes");
             s.notes.forEach(notes::put);
             ArrayNode timeline = node.putArray("timeline");
@@ -155,7 +159,10 @@ final class BenchReport {
             if (usable(adaptive) && adaptive.systemSeconds != null && adaptive.bestFixedSeconds != null) {
                 double ratio = adaptive.systemSeconds / adaptive.bestFixedSeconds;
                 targets.add(new Target(adaptiveTarget, adaptive.name, ratio <= 1.15 ? Target.MET : Target.MISSED,
-                        String.format(Locale.ROOT, "%.2f× the best fixed level (goal ≤ 1.15)", ratio)));
+                        String.format(Locale.ROOT, "auto %.2f s vs best fixed (%s) %.2f s: %.2f× (goal ≤ 1.15%s); auto mostly "
+                                        + "used level %s (%s)", adaptive.systemSeconds, adaptive.bestFixed, adaptive.bestFixedSeconds,
+                                ratio, ratio <= 1.15 ? "" : String.format(Locale.ROOT, ", %.0f%% over", (ratio - 1.15) / 1.15 * 100),
+                                adaptive.level == null ? "—" : adaptive.level, adaptive.encodings == null ? "?" : adaptive.encodings)));
             } else {
                 targets.add(notMeasured(adaptiveTarget, "adaptive-" + speed + "mbit", adaptive));
             }
@@ -229,6 +236,25 @@ final class BenchReport {
                     .append(" | ").append(seconds(s.zstdCliSeconds))
                     .append(" | ").append(s.filesPerSecond == null ? "—" : String.format(Locale.ROOT, "%.1f", s.filesPerSecond))
                     .append(" |\n");
+        }
+        List<ScenarioResult> swept = run.scenarios().stream().filter(sc -> !sc.sweep.isEmpty()).toList();
+        if (!swept.isEmpty()) {
+            List<String> settings = swept.stream().flatMap(sc -> sc.sweep.keySet().stream()).distinct().toList();
+            md.append("\n## Compression level against link speed\n\nDrop-to-result seconds of the same file with each fixed "
+                    + "`client.compression-level` (`none` = uncompressed) and with `auto`.\n\n| link |");
+            settings.forEach(setting -> md.append(' ').append(setting).append(" |"));
+            md.append(" auto | best fixed | auto / best | auto's chunks |\n| --- |");
+            settings.forEach(setting -> md.append(" ---: |"));
+            md.append(" ---: | --- | ---: | --- |\n");
+            for (ScenarioResult sc : swept) {
+                md.append("| ").append(sc.linkBitsPerSecond == null ? sc.name
+                        : String.format(Locale.ROOT, "%.0f Mbit/s", sc.linkBitsPerSecond / 1e6)).append(" |");
+                settings.forEach(setting -> md.append(' ').append(seconds(sc.sweep.get(setting))).append(" |"));
+                md.append(' ').append(seconds(sc.systemSeconds)).append(" | ").append(sc.bestFixed == null ? "—" : sc.bestFixed)
+                        .append(" | ").append(sc.systemSeconds == null || sc.bestFixedSeconds == null ? "—"
+                                : String.format(Locale.ROOT, "%.2f", sc.systemSeconds / sc.bestFixedSeconds))
+                        .append(" | ").append(sc.encodings == null ? "—" : sc.encodings).append(" |\n");
+            }
         }
         md.append("\n## Targets (issue 4)\n\n| target | status | detail |\n| --- | --- | --- |\n");
         for (Target target : targets(run)) {

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 final class ClientLog {
 
     private static final Pattern UPLOADING = Pattern.compile("uploading (.+) \\((\\d+) bytes\\) as (job-[0-9a-f-]+)");
-    private static final Pattern LANDED = Pattern.compile("chunk (\\d+) of (job-[0-9a-f-]+) landed \\((\\d+) of (\\d+) bytes\\)");
+    private static final Pattern LANDED = Pattern.compile(
+            "chunk (\\d+) of (job-[0-9a-f-]+) landed \\((\\d+) of (\\d+) bytes(?:, (level -?\\d+|stored))?\\)");
     private static final Pattern UPLOADED = Pattern.compile("uploaded (.+) as (job-[0-9a-f-]+): (\\d+) chunks.* in (\\d+) ms");
 
     private final Path file;
@@ -29,6 +30,7 @@ final class ClientLog {
     private final Map<String, String> jobByName = new ConcurrentHashMap<>();
     private final Map<String, Map<Integer, Long>> framesByJob = new ConcurrentHashMap<>();
     private final Map<String, Long> uploadMillisByJob = new ConcurrentHashMap<>();
+    private final Map<String, Map<Integer, String>> encodingByJob = new ConcurrentHashMap<>();
 
     ClientLog(Path file) {
         this.file = file;
@@ -66,6 +68,10 @@ final class ClientLog {
         if (matcher.find()) {
             framesByJob.computeIfAbsent(matcher.group(2), job -> new TreeMap<>())
                     .put(Integer.parseInt(matcher.group(1)), Long.parseLong(matcher.group(3)));
+            if (matcher.group(5) != null) {
+                encodingByJob.computeIfAbsent(matcher.group(2), job -> new TreeMap<>())
+                        .put(Integer.parseInt(matcher.group(1)), matcher.group(5));
+            }
             return;
         }
         matcher = UPLOADING.matcher(line);
@@ -94,6 +100,32 @@ final class ClientLog {
     Integer chunks(String job) {
         Map<Integer, Long> frames = framesByJob.get(job);
         return frames == null ? null : frames.size();
+    }
+
+    /** How a job's chunks were sent, e.g. {@code level 9 ×12, level 12 ×3, stored ×1}; null when the log does not say. */
+    String encodings(String job) {
+        Map<Integer, String> chunks = encodingByJob.get(job);
+        if (chunks == null) {
+            return null;
+        }
+        Map<String, Long> counts = new TreeMap<>();
+        chunks.values().forEach(encoding -> counts.merge(encoding, 1L, Long::sum));
+        StringBuilder text = new StringBuilder();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).forEach(entry ->
+                text.append(text.length() == 0 ? "" : ", ").append(entry.getKey()).append(" ×").append(entry.getValue()));
+        return text.toString();
+    }
+
+    /** The zstd level most of a job's compressed chunks got; null when all were stored or the log does not say. */
+    Integer mostUsedLevel(String job) {
+        Map<Integer, String> chunks = encodingByJob.get(job);
+        if (chunks == null) {
+            return null;
+        }
+        Map<Integer, Long> counts = new TreeMap<>();
+        chunks.values().stream().filter(encoding -> encoding.startsWith("level "))
+                .forEach(encoding -> counts.merge(Integer.parseInt(encoding.substring(6)), 1L, Long::sum));
+        return counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
     }
 
     /** The upload's duration by the client's own clock (reserve to complete), or null. */

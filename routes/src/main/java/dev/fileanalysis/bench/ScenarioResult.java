@@ -45,6 +45,12 @@ final class ScenarioResult {
     Integer chunks;
     Double clientUploadSeconds;
     Long zstdCliBytes;
+    /** How the chunks were sent (levels and stored), from the client's log. */
+    String encodings;
+    /** Adaptive scenarios: delivery time of each fixed setting on the same file and link ("none" = uncompressed). */
+    final Map<String, Double> sweep = new LinkedHashMap<>();
+    /** Adaptive scenarios: the fixed setting behind {@link #bestFixedSeconds}. */
+    String bestFixed;
     final Map<String, String> notes = new LinkedHashMap<>();
     final List<Sample> timeline = new ArrayList<>();
 

@@ -26,16 +26,21 @@ public final class ChunkPipeline implements AutoCloseable {
     }
 
     private final int chunkSize;
-    private final int level;
+    private final CompressionPlan compression;
     private final int inFlight;
     private final ExecutorService workers;
 
+    /** Every chunk at one zstd level (incompressible chunks are still stored). */
     public ChunkPipeline(int chunkSize, int level, int workers, int inFlight) {
+        this(chunkSize, CompressionPlan.fixed(level), workers, inFlight);
+    }
+
+    public ChunkPipeline(int chunkSize, CompressionPlan compression, int workers, int inFlight) {
         if (chunkSize < 1 || workers < 1 || inFlight < 1) {
             throw new IllegalArgumentException("chunk size, workers and chunks in flight must be positive");
         }
         this.chunkSize = chunkSize;
-        this.level = level;
+        this.compression = compression;
         this.inFlight = inFlight;
         AtomicInteger number = new AtomicInteger();
         ThreadFactory threads = runnable -> {
@@ -73,8 +78,15 @@ public final class ChunkPipeline implements AutoCloseable {
                     workers.execute(() -> {
                         try {
                             if (failure.get() == null) {
-                                byte[] frame = ChunkCodec.compress(slice, chunkLength, level);
-                                sink.accept(new CompressedChunk(chunkIndex, chunkLength, frame, md5(frame)));
+                                long started = System.nanoTime();
+                                ChunkCodec.Encoded encoded = ChunkCodec.encode(slice, chunkLength, compression.nextLevel());
+                                if (!encoded.stored()) {
+                                    // Stored chunks say nothing about what a level costs on this data.
+                                    compression.compressed(encoded.level(), chunkLength, encoded.frame().length,
+                                            System.nanoTime() - started);
+                                }
+                                byte[] frame = encoded.frame();
+                                sink.accept(new CompressedChunk(chunkIndex, chunkLength, frame, md5(frame), encoded.level()));
                             }
                         } catch (Throwable t) {
                             failure.compareAndSet(null, t);

@@ -48,9 +48,15 @@ public class ClientBeans implements CamelConfiguration {
 
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = settings.getInt("client.compression-workers", 0);
+        CompressionSetting compression;
+        try {
+            compression = CompressionSetting.parse(settings.get("client.compression-level", "auto"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Setting 'client.compression-level': " + e.getMessage(), e);
+        }
         FileUploader.UploadSettings upload = new FileUploader.UploadSettings(
                 settings.getInt("client.chunk-bytes", 4 << 20),
-                settings.getInt("client.compression-level", 3),
+                compression,
                 workers > 0 ? workers : cores,
                 settings.getInt("client.chunks-in-flight", cores + 2),
                 settings.getLong("client.max-file-bytes", Long.MAX_VALUE));

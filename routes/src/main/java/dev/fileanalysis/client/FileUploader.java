@@ -29,6 +29,7 @@ import dev.fileanalysis.api.ServerApiClient.Reservation;
 import dev.fileanalysis.api.ServerCallException;
 import dev.fileanalysis.chunk.ChunkPipeline;
 import dev.fileanalysis.chunk.CompressedChunk;
+import dev.fileanalysis.chunk.CompressionPlan;
 import dev.fileanalysis.cli.ProductVersion;
 import dev.fileanalysis.client.ClientJournal.Entry;
 import dev.fileanalysis.client.ClientJournal.LandedChunk;
@@ -65,9 +66,16 @@ public final class FileUploader {
     private final ClientJournal journal;
     private final UploadSettings settings;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** Shared by every upload: with {@code auto} it learns from all of them (they share the link and the CPU). */
+    private final CompressionPlan compression;
 
     /** How chunks are cut, compressed and sent. */
-    public record UploadSettings(int chunkSize, int level, int workers, int chunksInFlight, long maxFileBytes) {
+    public record UploadSettings(int chunkSize, CompressionSetting compression, int workers, int chunksInFlight,
+                                 long maxFileBytes) {
+        /** A fixed zstd level. */
+        public UploadSettings(int chunkSize, int level, int workers, int chunksInFlight, long maxFileBytes) {
+            this(chunkSize, CompressionSetting.level(level), workers, chunksInFlight, maxFileBytes);
+        }
     }
 
     public FileUploader(PipelineServer server, ClientKeyPair keys, ClientJournal journal, UploadSettings settings) {
@@ -75,6 +83,7 @@ public final class FileUploader {
         this.keys = keys;
         this.journal = journal;
         this.settings = settings;
+        this.compression = settings.compression().plan(settings.workers());
     }
 
     /**
@@ -283,15 +292,15 @@ public final class FileUploader {
                     landed, reported);
             if (!missing.isEmpty()) {
                 SelectedChunksStream chunks = new SelectedChunksStream(channel, path, identity, entry.chunkBytes(), missing);
-                try (ChunkPipeline pipeline = new ChunkPipeline(entry.chunkBytes(), settings.level(), settings.workers(),
+                try (ChunkPipeline pipeline = new ChunkPipeline(entry.chunkBytes(), compression, settings.workers(),
                         settings.chunksInFlight())) {
                     pipeline.run(chunks, chunk -> {
                         int index = missing.get(chunk.index());
                         put(uploading, index, chunk);
                         // Logged only once storage has it, and before progress is reported for it.
                         journal.landed(uploading, index, chunks.takeHash(index), chunk.md5Base64());
-                        LOG.info("chunk {} of {} landed ({} of {} bytes)", index, jobId, chunk.frame().length,
-                                chunk.originalLength());
+                        LOG.info("chunk {} of {} landed ({} of {} bytes, {})", index, jobId, chunk.frame().length,
+                                chunk.originalLength(), chunk.encoding());
                         progress.landed(index);
                     });
                 }
@@ -349,8 +358,9 @@ public final class FileUploader {
         long ceiling = 200;
         for (int attempt = 1; ; attempt++) {
             String url = server.presignUpload(entry.job(), index, chunk.md5Base64(), chunk.frame().length);
+            // Only the PUT is timed: the adaptive level weighs the link, not the server's presigning.
             try {
-                server.putChunk(url, chunk.md5Base64(), chunk.frame());
+                putTimed(url, chunk);
                 return;
             } catch (IOException failure) {
                 boolean passing = !(failure instanceof ServerCallException refused)
@@ -365,6 +375,22 @@ public final class FileUploader {
                 Thread.sleep(wait);
                 ceiling = Math.min(10_000, ceiling * 2);
             }
+        }
+    }
+
+    /** One PUT; with the adaptive level, its bytes and duration tell the chooser what the link carries. */
+    private void putTimed(String url, CompressedChunk chunk) throws IOException, InterruptedException {
+        if (!(compression instanceof CompressionLevelChooser chooser)) {
+            server.putChunk(url, chunk.md5Base64(), chunk.frame());
+            return;
+        }
+        long delivered = 0;
+        chooser.uploadStarted();
+        try {
+            server.putChunk(url, chunk.md5Base64(), chunk.frame());
+            delivered = chunk.frame().length;
+        } finally {
+            chooser.uploadEnded(delivered);
         }
     }
 
