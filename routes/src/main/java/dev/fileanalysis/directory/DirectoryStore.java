@@ -291,16 +291,29 @@ public final class DirectoryStore {
      * reused tokens; a reused one also ends the session.
      */
     public IssuedSession rotate(String refreshToken, String switchToOrganisation, Duration refreshLifetime) {
+        return rotate(refreshToken, switchToOrganisation, refreshLifetime, null);
+    }
+
+    /**
+     * The same, with the next refresh token chosen by the client ({@code null}: by the server). A
+     * client that stores its choice before asking can ask again after a crash and get the same
+     * answer, instead of presenting a token the server already replaced (which would end the session).
+     */
+    public IssuedSession rotate(String refreshToken, String switchToOrganisation, Duration refreshLifetime, String proposedNext) {
         if (switchToOrganisation != null) {
             // Checked before the rotation, so a refused switch leaves the presented token working.
-            String user = sessions.currentUser(refreshToken).orElseThrow(() -> ApiException.unauthorized(
-                    "The refresh token is not the current one of a live session; sign in again."));
-            if (membership(requireId("organisation id", switchToOrganisation), user).isEmpty()) {
+            Optional<String> user = sessions.currentUser(refreshToken);
+            if (user.isEmpty() && proposedNext == null) {
+                throw ApiException.unauthorized("The refresh token is not the current one of a live session; sign in again.");
+            }
+            // (Without a current user, only the exact repeat of a rotation that already happened,
+            // and was checked then, can pass below.)
+            if (user.isPresent() && membership(requireId("organisation id", switchToOrganisation), user.get()).isEmpty()) {
                 throw ApiException.forbidden("You are not a member of organisation " + switchToOrganisation + ".");
             }
         }
         return sessions.rotate(refreshToken, switchToOrganisation == null ? null : requireId("organisation id", switchToOrganisation),
-                refreshLifetime);
+                refreshLifetime, proposedNext);
     }
 
     /** The session id a refresh token names (whether or not it is valid), e.g. to forget cached state on sign-out. */

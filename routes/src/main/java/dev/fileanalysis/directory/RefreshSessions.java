@@ -74,14 +74,31 @@ final class RefreshSessions {
         return new IssuedSession(sessionId, userId, orgId, sessionId + "." + secret);
     }
 
-    IssuedSession rotate(String refreshToken, String switchTo, Duration lifetime) {
+    IssuedSession rotate(String refreshToken, String switchTo, Duration lifetime, String proposedNext) {
         requirePositive(lifetime);
         Presented presented = parse(refreshToken)
                 .orElseThrow(() -> ApiException.unauthorized("The refresh token is malformed; sign in again."));
+        String proposedSecret = null;
+        if (proposedNext != null) {
+            var proposal = TOKEN.matcher(proposedNext.trim());
+            if (!proposal.matches() || !proposal.group(1).equals(presented.sessionId())) {
+                throw ApiException.badRequest("next_refresh_token must be this session's id, a dot and 43 base64url characters "
+                        + "(32 random bytes).");
+            }
+            proposedSecret = proposal.group(2);
+        }
         Map<String, AttributeValue> session = table.get(key(presented.sessionId()), SESSION)
                 .orElseThrow(() -> ApiException.unauthorized("The refresh token belongs to no session; sign in again."));
         requireLive(session);
         List<String> previous = previousHashes(session);
+        if (proposedSecret != null && !previous.isEmpty() && matches(presented.hash(), previous.get(0))
+                && matches(hash(proposedSecret), str(session, "refresh_hash"))) {
+            // The very rotation that already happened, asked again because its answer was lost
+            // (the client stopped before storing it): nothing changes, and the client learns
+            // nothing it did not choose itself. A token presented again in any other request is reuse.
+            return new IssuedSession(presented.sessionId(), str(session, "user"), str(session, "organisation"),
+                    presented.sessionId() + "." + proposedSecret);
+        }
         if (!matches(presented.hash(), str(session, "refresh_hash"))) {
             if (previous.stream().anyMatch(old -> matches(presented.hash(), old))) {
                 end(presented.sessionId(), "reuse");
@@ -93,7 +110,10 @@ final class RefreshSessions {
         List<String> remembered = new ArrayList<>();
         remembered.add(presented.hash());
         remembered.addAll(previous.subList(0, Math.min(previous.size(), REMEMBERED - 1)));
-        String secret = newSecret();
+        String secret = proposedSecret != null ? proposedSecret : newSecret();
+        if (proposedSecret != null && (matches(hash(secret), presented.hash()) || previous.stream().anyMatch(old -> matches(hash(secret), old)))) {
+            throw ApiException.badRequest("next_refresh_token must be new: it was this session's refresh token before.");
+        }
         Instant now = clock.instant();
         Instant expires = now.plus(lifetime);
         String organisation = switchTo != null ? switchTo : str(session, "organisation");

@@ -121,8 +121,10 @@ public final class SignInApi {
 
     /** POST /auth/refresh: rotates the refresh token; may bind the new access token to another organisation. */
     public Map<String, Object> refresh(String body) {
-        Map<String, Object> request = Json.object(body, "refresh request", Set.of("refresh_token", "organisation"));
+        Map<String, Object> request = Json.object(body, "refresh request", Set.of("refresh_token", "organisation", "next_refresh_token"));
         String refreshToken = Json.string(request, "refresh_token", "refresh request");
+        String proposedNext = request.get("next_refresh_token") == null ? null
+                : Json.string(request, "next_refresh_token", "refresh request");
         String switchTo = null;
         if (request.get("organisation") != null) {
             switchTo = Json.string(request, "organisation", "refresh request");
@@ -130,7 +132,7 @@ public final class SignInApi {
                 throw ApiException.badRequest("Field 'organisation' must be an organisation id (org- and a UUID).");
             }
         }
-        IssuedSession session = directory.rotate(refreshToken, switchTo, refreshLifetime);
+        IssuedSession session = directory.rotate(refreshToken, switchTo, refreshLifetime, proposedNext);
         User user = directory.user(session.userId()).orElseThrow(() -> ApiException.unauthorized("This user no longer exists."));
         List<Membership> memberships = directory.membershipsOf(user.id());
         if (memberships.stream().noneMatch(m -> m.organisation().equals(session.organisation()))) {

@@ -83,10 +83,20 @@ public final class AuthApi {
      * @throws SignedOutException the server no longer accepts the token: only signing in again helps
      */
     public SessionGrant refresh(String refreshToken, String organisation) throws IOException, InterruptedException {
+        return refresh(refreshToken, organisation, null);
+    }
+
+    /**
+     * @param next the refresh token to rotate to, chosen here (see {@link #nextRefreshToken}); null lets the server choose
+     */
+    public SessionGrant refresh(String refreshToken, String organisation, String next) throws IOException, InterruptedException {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("refresh_token", refreshToken);
         if (organisation != null) {
             body.put("organisation", organisation);
+        }
+        if (next != null) {
+            body.put("next_refresh_token", next);
         }
         try {
             return SessionGrant.parse(send("POST", "/auth/refresh", JSON.writeValueAsString(body)), "POST /auth/refresh");
@@ -131,5 +141,11 @@ public final class AuthApi {
             throw new IOException(method + " " + server.resolve(path) + " answered something that is not JSON: is "
                     + server + " the pipeline's server?", e);
         }
+    }
+
+    /** A fresh refresh token for the session of {@code refreshToken}: its session id, a dot, 32 random bytes. */
+    public static String nextRefreshToken(String refreshToken) {
+        int dot = refreshToken.indexOf('.');
+        return (dot < 0 ? refreshToken : refreshToken.substring(0, dot)) + "." + RandomToken.next();
     }
 }

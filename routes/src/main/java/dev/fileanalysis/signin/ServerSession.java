@@ -110,11 +110,24 @@ public final class ServerSession implements AccessTokens {
     private SessionGrant refresh(String organisation) throws IOException, InterruptedException {
         return file.locked(() -> {
             String refreshToken = currentRefreshToken();
-            SessionGrant grant = auth.refresh(refreshToken, organisation);
-            StoredSession next = stored.after(grant);
-            stored = next;
+            String next = stored.nextRefreshToken();
+            if (next == null) {
+                // The token to rotate to is chosen here and stored before the server is asked: if
+                // this process dies before it stores the answer, the next start repeats the very
+                // same request, which the server answers again, instead of presenting a token the
+                // server may already have replaced (which ends the session, as a stolen copy would).
+                next = AuthApi.nextRefreshToken(refreshToken);
+                StoredSession intent = stored.refreshingTo(next);
+                if (!unsaved) {
+                    file.write(intent);
+                }
+                stored = intent;
+            }
+            SessionGrant grant = auth.refresh(refreshToken, organisation, next);
+            StoredSession refreshed = stored.after(grant);
+            stored = refreshed;
             unsaved = true;
-            file.write(next);
+            file.write(refreshed);
             unsaved = false;
             adopt(grant);
             return grant;

@@ -137,6 +137,34 @@ class RefreshSessionsIT {
     }
 
     @Test
+    void aRotationAskedAgainAfterItsAnswerWasLostGetsTheSameAnswerButAnyOtherSecondUseEndsTheSession() {
+        IssuedSession session = newSession();
+        String next = session.sessionId() + "." + "N".repeat(43);
+
+        IssuedSession first = directory.rotate(session.refreshToken(), null, LIFETIME, next);
+        IssuedSession repeated = directory.rotate(session.refreshToken(), null, LIFETIME, next);
+
+        assertThat(first.refreshToken()).isEqualTo(next);
+        assertThat(repeated.refreshToken()).isEqualTo(next);
+        assertThat(directory.isLive(session.sessionId())).isTrue();
+        assertThatThrownBy(() -> directory.rotate(session.refreshToken(), null, LIFETIME, session.sessionId() + "." + "M".repeat(43)))
+                .satisfies(e -> assertThat(status(e)).isEqualTo(401)).hasMessageContaining("already used");
+        assertThat(directory.isLive(session.sessionId())).isFalse();
+    }
+
+    @Test
+    void aProposedNextTokenMustBeNewAndOfThisSession() {
+        IssuedSession session = newSession();
+        IssuedSession rotated = directory.rotate(session.refreshToken(), null, LIFETIME);
+
+        assertThatThrownBy(() -> directory.rotate(rotated.refreshToken(), null, LIFETIME, session.refreshToken()))
+                .satisfies(e -> assertThat(status(e)).isEqualTo(400)).hasMessageContaining("must be new");
+        assertThatThrownBy(() -> directory.rotate(rotated.refreshToken(), null, LIFETIME, "session-" + UUID.randomUUID() + "." + "A".repeat(43)))
+                .satisfies(e -> assertThat(status(e)).isEqualTo(400)).hasMessageContaining("this session's id");
+        assertThat(directory.rotate(rotated.refreshToken(), null, LIFETIME).sessionId()).isEqualTo(session.sessionId());
+    }
+
+    @Test
     void aMadeUpSecretForAKnownSessionIsRefusedWithoutEndingIt() {
         IssuedSession session = newSession();
 

@@ -478,6 +478,29 @@ class SignInAndRolesIT {
                 .hasMessageContaining("Signed out: run ./pipeline login");
     }
 
+    @Test
+    void aDeviceThatDiedBeforeStoringARefreshesAnswerRepeatsTheSameRequestAndStaysSignedIn() throws Exception {
+        Path folder = Files.createTempDirectory("crashed-refresh");
+        dev.fileanalysis.signin.SessionFile file = new dev.fileanalysis.signin.SessionFile(folder.resolve("session.json"));
+        new dev.fileanalysis.signin.SignIn(http, file).signIn(serverUrl, "dev", new DevProviderBrowser("sam"), null);
+        dev.fileanalysis.signin.StoredSession before = file.read().orElseThrow();
+        // What the device wrote before asking, then the server rotated, then the device died.
+        String next = dev.fileanalysis.signin.AuthApi.nextRefreshToken(before.refreshToken());
+        file.write(before.refreshingTo(next));
+        new dev.fileanalysis.signin.AuthApi(http, serverUrl).refresh(before.refreshToken(), null, next);
+
+        dev.fileanalysis.signin.ServerSession restarted = dev.fileanalysis.signin.ServerSession.resume(
+                new dev.fileanalysis.signin.AuthApi(http, serverUrl), file);
+        String token = restarted.token();
+
+        assertThat(call("GET", "/api/me", token, null).statusCode()).isEqualTo(200);
+        dev.fileanalysis.signin.StoredSession after = file.read().orElseThrow();
+        assertThat(after.refreshToken()).isEqualTo(next);
+        assertThat(after.nextRefreshToken()).isNull();
+        restarted.invalidate();
+        assertThat(call("GET", "/api/me", restarted.token(), null).statusCode()).as("and it refreshes on from there").isEqualTo(200);
+    }
+
     record Cli(int exit, String output) {
     }
 
