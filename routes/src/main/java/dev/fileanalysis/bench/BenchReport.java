@@ -109,6 +109,12 @@ final class BenchReport {
             targets.add(new Target(mixed100Target, "mixed-100mbit", met ? Target.MET : Target.MISSED,
                     String.format(Locale.ROOT, "%.2f× the physical limit (goal ≤ 1.15), %.2f× faster than sequential (goal ≥ 2.5)",
                             toLimit, speedup)));
+        } else if (usable(mixed100) && mixed100.systemSeconds != null && mixed100.physicalLimitSeconds != null) {
+            // Half of the target can be judged: say how that half stands, and that the other is missing.
+            double toLimit = mixed100.systemSeconds / mixed100.physicalLimitSeconds;
+            targets.add(new Target(mixed100Target, "mixed-100mbit", Target.NOT_MEASURED, String.format(Locale.ROOT,
+                    "%.2f× the physical limit (goal ≤ 1.15: %s); the sequential baseline behind the link is not measured, "
+                            + "so the 2.5× half is open", toLimit, toLimit <= 1.15 ? "met" : "missed")));
         } else {
             targets.add(notMeasured(mixed100Target, "mixed-100mbit", mixed100));
         }

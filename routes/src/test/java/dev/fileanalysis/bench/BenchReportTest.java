@@ -127,4 +127,20 @@ class BenchReportTest {
     private static BenchReport.Target target(List<BenchReport.Target> targets, String text) {
         return targets.stream().filter(t -> t.target().contains(text)).findFirst().orElseThrow();
     }
+
+    @Test
+    void aLinkTargetWithOnlyItsPhysicalLimitMeasuredSaysHowThatHalfStandsAndStaysNotMeasured() {
+        ScenarioResult linked = new ScenarioResult("mixed-100mbit");
+        linked.fileBytes = 512L << 20;
+        linked.wireBytes = 178L << 20;
+        linked.linkBitsPerSecond = 100_000_000L;
+        linked.systemSeconds = 16.64;
+        linked.physicalLimitSeconds = linked.wireBytes * 8.0 / linked.linkBitsPerSecond;
+
+        BenchReport.Target target = BenchReport.targets(run(List.of(linked))).stream()
+                .filter(t -> t.scenario().equals("mixed-100mbit")).findFirst().orElseThrow();
+
+        assertThat(target.status()).isEqualTo(BenchReport.Target.NOT_MEASURED);
+        assertThat(target.detail()).contains("1.11× the physical limit (goal ≤ 1.15: met)").contains("2.5× half is open");
+    }
 }
