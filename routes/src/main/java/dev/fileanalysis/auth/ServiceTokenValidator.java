@@ -62,6 +62,19 @@ public final class ServiceTokenValidator {
      * {@link ApiException} if it fails, and a 403 one when it is valid but not a processor's.
      */
     public String validateProcessor(String token) {
+        String subject = validate(token);
+        if (!isProcessor(subject)) {
+            throw ApiException.forbidden("'" + subject + "' is not a processor service credential; only those call processor endpoints.");
+        }
+        return subject;
+    }
+
+    public boolean isProcessor(String subject) {
+        return processorSubjects.contains(subject);
+    }
+
+    /** Validates a token of the operator's provider and returns its subject, whoever it names; 401 if it fails. */
+    public String validate(String token) {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
@@ -76,10 +89,6 @@ public final class ServiceTokenValidator {
         if (expires == null) {
             throw ApiException.unauthorized("The bearer token has no expiry.");
         }
-        String subject = claims.getSubject();
-        if (!processorSubjects.contains(subject)) {
-            throw ApiException.forbidden("'" + subject + "' is not a processor service credential; only those call processor endpoints.");
-        }
-        return subject;
+        return claims.getSubject();
     }
 }

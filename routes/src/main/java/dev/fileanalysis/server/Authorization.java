@@ -4,7 +4,6 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import com.nimbusds.jwt.JWTParser;
@@ -41,13 +40,8 @@ public final class Authorization {
     private final SessionTokens sessions;
     private final ServiceTokenValidator services;
     private final DirectoryStore directory;
-    private final Clock clock;
-    private final long cacheMillis;
-    private final ConcurrentHashMap<String, Remembered<Boolean>> liveSessions = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Remembered<Optional<Membership>>> memberships = new ConcurrentHashMap<>();
-
-    private record Remembered<T>(T value, long until) {
-    }
+    private final ShortMemory<String, Boolean> liveSessions;
+    private final ShortMemory<String, Optional<Membership>> memberships;
 
     public Authorization(AccessRules rules, SessionTokens sessions, ServiceTokenValidator services,
                          DirectoryStore directory, Clock clock, Duration cache) {
@@ -55,8 +49,8 @@ public final class Authorization {
         this.sessions = sessions;
         this.services = services;
         this.directory = directory;
-        this.clock = clock;
-        this.cacheMillis = cache.toMillis();
+        this.liveSessions = new ShortMemory<>(clock, cache);
+        this.memberships = new ShortMemory<>(clock, cache);
     }
 
     /** Checks the caller of the operation this exchange's route performs. */
@@ -78,8 +72,11 @@ public final class Authorization {
             return;
         }
         if (!sessionToken) {
-            services.validateProcessor(token);
-            throw ApiException.forbidden("A processor credential cannot call user endpoints.");
+            if (services.isProcessor(services.validate(token))) {
+                throw ApiException.forbidden("A processor credential cannot call user endpoints.");
+            }
+            throw ApiException.unauthorized("User endpoints take the server's own session token, not a token of the sign-in "
+                    + "provider: sign in with ./pipeline login (or POST the ID token to /auth/session).");
         }
         SessionClaims claims = sessions.verify(token);
         if (!sessionLive(claims.session())) {
@@ -101,12 +98,12 @@ public final class Authorization {
 
     /** Forgets what was remembered about a session, e.g. right after it was ended on this server. */
     public void forgetSession(String sessionId) {
-        liveSessions.remove(sessionId);
+        liveSessions.forget(sessionId);
     }
 
     /** Forgets a remembered membership, e.g. right after a role change or removal on this server. */
     public void forgetMembership(String organisation, String user) {
-        memberships.remove(organisation + "/" + user);
+        memberships.forget(organisation + "/" + user);
     }
 
     private String organisationInScope(Exchange exchange, String operation, SessionClaims claims) {
@@ -123,26 +120,11 @@ public final class Authorization {
     }
 
     private boolean sessionLive(String session) {
-        long now = clock.millis();
-        Remembered<Boolean> known = liveSessions.get(session);
-        if (known != null && known.until() > now) {
-            return known.value();
-        }
-        boolean live = directory.isLive(session);
-        liveSessions.put(session, new Remembered<>(live, now + cacheMillis));
-        return live;
+        return liveSessions.get(session, directory::isLive);
     }
 
     private Optional<Membership> membership(String organisation, String user) {
-        long now = clock.millis();
-        String key = organisation + "/" + user;
-        Remembered<Optional<Membership>> known = memberships.get(key);
-        if (known != null && known.until() > now) {
-            return known.value();
-        }
-        Optional<Membership> membership = directory.membership(organisation, user);
-        memberships.put(key, new Remembered<>(membership, now + cacheMillis));
-        return membership;
+        return memberships.get(organisation + "/" + user, key -> directory.membership(organisation, user));
     }
 
     private static String bearer(String header) {
