@@ -182,8 +182,8 @@ public final class JobApi {
         if (!(request.get("chunks") instanceof List<?> wanted) || wanted.isEmpty() || wanted.size() > 64) {
             throw ApiException.badRequest("Field 'chunks' must list 1 to 64 chunks as {index, md5, size}.");
         }
-        List<Map<String, Object>> urls = new ArrayList<>();
         SortedMap<Integer, Long> sizes = new TreeMap<>();
+        Map<Integer, String> md5s = new java.util.LinkedHashMap<>();
         for (Object entry : wanted) {
             if (!(entry instanceof Map<?, ?> raw)) {
                 throw ApiException.badRequest("Each entry of 'chunks' must be an object {index, md5, size}.");
@@ -197,9 +197,13 @@ public final class JobApi {
             }
             long size = Json.integer(chunk, "size", "chunk", 1, (int) Math.min(Integer.MAX_VALUE, maxChunkBytes));
             sizes.put(index, size);
-            urls.add(Map.of("index", index, "url", chunks.presignUpload(job.file(), index, md5, size).toString()));
+            md5s.put(index, md5);
         }
+        // Charged before any URL is signed: a refused request hands out nothing.
         charge(stored, sizes);
+        List<Map<String, Object>> urls = new ArrayList<>();
+        md5s.forEach((index, md5) -> urls.add(Map.of("index", index,
+                "url", chunks.presignUpload(job.file(), index, md5, sizes.get(index)).toString())));
         return Map.of("job", id, "urls", urls);
     }
 
@@ -219,6 +223,8 @@ public final class JobApi {
             throw ApiException.badRequest("Chunk " + sizes.lastKey() + " of job " + id + " is too far ahead: presign chunks at most "
                     + MAX_CHARGE_AHEAD + " beyond the first one not presigned yet (" + requested.charged().mark() + ").");
         }
+        Organisation organisation = directory.organisation(requested.organisation()).orElseThrow(() -> ApiException.forbidden(
+                "The organisation of job " + id + " no longer exists."));
         StoredJob stored = requested;
         for (int attempt = 0; attempt < 10; attempt++) {
             JobStore.Charged seen = stored.charged();
@@ -238,8 +244,6 @@ public final class JobApi {
                     gaps.add(index);
                 }
             }
-            Organisation organisation = directory.organisation(stored.organisation()).orElseThrow(() -> ApiException.forbidden(
-                    "The organisation of job " + id + " no longer exists."));
             int newJobs = seen.mark() == 0 ? 1 : 0;
             directory.charge(organisation.id(), plans.planOf(organisation), bytes, newJobs);
             if (jobs.recordCharged(id, seen, new JobStore.Charged(mark, gaps, seen.version() + 1))) {
