@@ -116,7 +116,7 @@ public final class SignInApi {
         }
         Membership bound = preferred(outcome.memberships());
         IssuedSession session = directory.createSession(outcome.user().id(), bound.organisation(), refreshLifetime);
-        return sessionResponse(session, outcome.user(), outcome.memberships());
+        return sessionResponse(session, outcome.user(), outcome.memberships(), session.organisation());
     }
 
     /** POST /auth/refresh: rotates the refresh token; may bind the new access token to another organisation. */
@@ -136,15 +136,16 @@ public final class SignInApi {
         User user = directory.user(session.userId()).orElseThrow(() -> ApiException.unauthorized("This user no longer exists."));
         List<Membership> memberships = directory.membershipsOf(user.id());
         if (memberships.stream().noneMatch(m -> m.organisation().equals(session.organisation()))) {
-            // Removed from the organisation the session was bound to: bind it to one they still have.
+            // Removed from the organisation the session was bound to: the new access token is
+            // bound to one they still have. (The refresh token is not rotated a second time: the
+            // client's own choice of it must stay the answer, or a retry after a crash would fail.)
             if (memberships.isEmpty()) {
                 directory.revoke(session.refreshToken());
                 throw ApiException.forbidden("You are no longer a member of any organisation; ask an admin to invite you.");
             }
-            IssuedSession moved = directory.rotate(session.refreshToken(), preferred(memberships).organisation(), refreshLifetime);
-            return sessionResponse(moved, user, memberships);
+            return sessionResponse(session, user, memberships, preferred(memberships).organisation());
         }
-        return sessionResponse(session, user, memberships);
+        return sessionResponse(session, user, memberships, session.organisation());
     }
 
     /** POST /auth/logout: ends the session of this refresh token; its access tokens stop working too. */
@@ -167,11 +168,11 @@ public final class SignInApi {
         return me;
     }
 
-    private Map<String, Object> sessionResponse(IssuedSession session, User user, List<Membership> memberships) {
-        Membership bound = memberships.stream().filter(m -> m.organisation().equals(session.organisation())).findFirst()
-                .orElseThrow(() -> ApiException.forbidden("You are not a member of organisation " + session.organisation() + "."));
+    private Map<String, Object> sessionResponse(IssuedSession session, User user, List<Membership> memberships, String organisation) {
+        Membership bound = memberships.stream().filter(m -> m.organisation().equals(organisation)).findFirst()
+                .orElseThrow(() -> ApiException.forbidden("You are not a member of organisation " + organisation + "."));
         Map<String, Object> response = new LinkedHashMap<>();
-        response.put("access_token", sessionTokens.issue(new SessionClaims(user.id(), session.organisation(), session.sessionId())));
+        response.put("access_token", sessionTokens.issue(new SessionClaims(user.id(), organisation, session.sessionId())));
         response.put("token_type", "Bearer");
         response.put("expires_in", sessionTokens.lifetime().toSeconds());
         response.put("refresh_token", session.refreshToken());
