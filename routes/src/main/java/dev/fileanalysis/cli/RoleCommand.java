@@ -45,7 +45,7 @@ public abstract class RoleCommand implements Callable<Integer> {
             while (cause.getCause() != null && cause.getCause() != cause) {
                 cause = cause.getCause();
             }
-            System.err.println(role() + " could not start: " + cause.getMessage());
+            System.err.println(role() + " could not start: " + (cause.getMessage() != null ? cause.getMessage() : cause));
             return 1;
         }
         return 0;

@@ -203,6 +203,8 @@ public final class OrganisationApi {
         map.put("totalChunks", stored.job().totalChunks());
         map.put("analysed", stored.job().analysed());
         map.put("error", stored.job().error());
+        // Like a job itself: a field the job does not have yet is left out, not sent as null.
+        map.values().removeIf(java.util.Objects::isNull);
         return map;
     }
 
