@@ -46,6 +46,13 @@ public final class ServerApiClient {
     public record Reservation(String id, String bucket, String region, String file) {
     }
 
+    /** Chunks one presign request may ask for (the server's limit). */
+    public static final int MAX_PRESIGN_BATCH = 64;
+
+    /** A chunk to presign a PUT for: its index, the base64 MD5 and the length the URL will require. */
+    public record ChunkUpload(int index, String md5, int size) {
+    }
+
     public record ChunkUrl(int index, String url) {
     }
 
@@ -84,9 +91,26 @@ public final class ServerApiClient {
     }
 
     public String presignUpload(String jobId, int index, String md5, int size) throws IOException, InterruptedException {
-        String body = JSON.writeValueAsString(Map.of("chunks", List.of(Map.of("index", index, "md5", md5, "size", size))));
-        JsonNode answer = call("POST", "/api/jobs/" + jobId + "/chunk-uploads", body);
-        return answer.path("urls").path(0).path("url").asText();
+        return presignUploads(jobId, List.of(new ChunkUpload(index, md5, size))).get(index);
+    }
+
+    /** Presigned PUTs for several chunks of a job in one request (at most {@link #MAX_PRESIGN_BATCH}), by chunk index. */
+    public Map<Integer, String> presignUploads(String jobId, List<ChunkUpload> chunks) throws IOException, InterruptedException {
+        List<Map<String, Object>> wanted = new java.util.ArrayList<>(chunks.size());
+        for (ChunkUpload chunk : chunks) {
+            wanted.add(Map.of("index", chunk.index(), "md5", chunk.md5(), "size", chunk.size()));
+        }
+        JsonNode answer = call("POST", "/api/jobs/" + jobId + "/chunk-uploads", JSON.writeValueAsString(Map.of("chunks", wanted)));
+        Map<Integer, String> urls = new java.util.HashMap<>();
+        for (JsonNode url : answer.path("urls")) {
+            urls.put(url.path("index").asInt(), url.path("url").asText());
+        }
+        for (ChunkUpload chunk : chunks) {
+            if (!urls.containsKey(chunk.index())) {
+                throw new IOException("The server presigned no URL for chunk " + chunk.index() + " of job " + jobId + ".");
+            }
+        }
+        return urls;
     }
 
     public Job reportUploadProgress(String jobId, int chunks) throws IOException, InterruptedException {

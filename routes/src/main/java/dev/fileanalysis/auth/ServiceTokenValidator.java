@@ -3,6 +3,8 @@ package dev.fileanalysis.auth;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
@@ -34,6 +36,11 @@ public final class ServiceTokenValidator {
 
     private final ConfigurableJWTProcessor<SecurityContext> processor;
     private final Set<String> processorSubjects;
+    /**
+     * Tokens verified a moment ago (a processor sends the same one with every call). A minute at
+     * most, so a key the provider withdraws stops working here within a minute.
+     */
+    private final VerifiedTokens<String> verified = new VerifiedTokens<>(Clock.systemUTC(), Duration.ofMinutes(1));
 
     public ServiceTokenValidator(String issuer, String jwksUrl, String audience, List<String> processorSubjects) {
         JWKSource<SecurityContext> keys;
@@ -75,6 +82,10 @@ public final class ServiceTokenValidator {
 
     /** Validates a token of the operator's provider and returns its subject, whoever it names; 401 if it fails. */
     public String validate(String token) {
+        String known = verified.get(token);
+        if (known != null) {
+            return known;
+        }
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
@@ -89,6 +100,7 @@ public final class ServiceTokenValidator {
         if (expires == null) {
             throw ApiException.unauthorized("The bearer token has no expiry.");
         }
+        verified.remember(token, claims.getSubject(), expires.toInstant());
         return claims.getSubject();
     }
 }

@@ -51,6 +51,8 @@ public final class SessionTokens {
     private final String issuer;
     private final Duration lifetime;
     private final Clock clock;
+    /** Tokens this server verified a moment ago; a client sends the same one with every call. */
+    private final VerifiedTokens<SessionClaims> verified;
 
     private SessionTokens(List<ECKey> keys, String issuer, Duration lifetime, Clock clock) {
         if (issuer == null || issuer.isBlank()) {
@@ -74,6 +76,7 @@ public final class SessionTokens {
         this.issuer = issuer;
         this.lifetime = lifetime;
         this.clock = clock;
+        this.verified = new VerifiedTokens<>(clock, Duration.ofMinutes(1));
     }
 
     /**
@@ -114,6 +117,10 @@ public final class SessionTokens {
     public SessionClaims verify(String token) {
         if (token == null || token.isBlank()) {
             throw refused("no session token was sent");
+        }
+        SessionClaims known = verified.get(token);
+        if (known != null) {
+            return known;
         }
         JWT parsed;
         try {
@@ -175,7 +182,9 @@ public final class SessionTokens {
         if (session == null || session.isBlank()) {
             throw refused("the session token has no session id (sid)");
         }
-        return new SessionClaims(user, organisation, session);
+        SessionClaims checked = new SessionClaims(user, organisation, session);
+        verified.remember(token, checked, exp.toInstant());
+        return checked;
     }
 
     /** The public half of every key, for {@code GET /auth/jwks.json}. */

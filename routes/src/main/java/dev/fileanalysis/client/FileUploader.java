@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.fileanalysis.api.ServerApiClient.ChunkUpload;
 import dev.fileanalysis.api.ServerApiClient.Reservation;
 import dev.fileanalysis.api.ServerCallException;
 import dev.fileanalysis.chunk.ChunkPipeline;
@@ -68,6 +69,8 @@ public final class FileUploader {
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     /** Shared by every upload: with {@code auto} it learns from all of them (they share the link and the CPU). */
     private final CompressionPlan compression;
+    /** Shared by every upload, so that memory stays bounded however many files are sent at once. */
+    private final ChunkPipeline pipeline;
 
     /** How chunks are cut, compressed and sent. */
     public record UploadSettings(int chunkSize, CompressionSetting compression, int workers, int chunksInFlight,
@@ -84,6 +87,7 @@ public final class FileUploader {
         this.journal = journal;
         this.settings = settings;
         this.compression = settings.compression().plan(settings.workers());
+        this.pipeline = new ChunkPipeline(settings.chunkSize(), compression, settings.workers(), settings.chunksInFlight());
     }
 
     /**
@@ -235,40 +239,47 @@ public final class FileUploader {
             entry = entry.withSigned(signed);
             journal.record(entry);
         }
+        boolean registeredNow = false;
         if (ClientJournal.SIGNED.equals(entry.state())) {
             server.registerJob(entry.signed());
             entry = entry.withState(ClientJournal.UPLOADING, null);
             journal.record(entry);
+            registeredNow = true;
             LOG.info("uploading {} ({} bytes) as {}", entry.name(), entry.size(), entry.job());
         }
-        return uploadChunks(entry, path, identity, restarts);
+        return uploadChunks(entry, path, identity, restarts, registeredNow);
     }
 
-    private String uploadChunks(Entry entry, Path path, FileIdentity identity, int restarts)
+    /** {@code registeredNow}: the job was registered by this call, so the server has none of its chunks yet. */
+    private String uploadChunks(Entry entry, Path path, FileIdentity identity, int restarts, boolean registeredNow)
             throws IOException, InterruptedException {
         String jobId = entry.job();
-        Optional<Job> remote = server.job(jobId);
-        if (remote.isEmpty()) {
-            abandon(entry, "the server no longer knows job " + jobId);
-            return sendLocked(path, false, restarts + 1);
-        }
-        Job job = remote.get();
-        if (job.uploaded() != null) {
-            // Completed just before a crash: only the journal did not know yet.
-            return finished(entry, 0, System.nanoTime());
-        }
-        if (Job.FAILED.equals(job.status())) {
-            if (entry.resultFile() != null) {
-                journal.record(entry.failed(job.error(), false));
-                return jobId;
+        int total = entry.totalChunks();
+        int reported = 0;
+        // A job registered a moment ago has no chunks yet: asking the server would cost a round trip per file.
+        if (!registeredNow) {
+            Optional<Job> remote = server.job(jobId);
+            if (remote.isEmpty()) {
+                abandon(entry, "the server no longer knows job " + jobId);
+                return sendLocked(path, false, restarts + 1);
             }
-            // E.g. the server gave the upload up while this client was down: send the file afresh.
-            abandon(entry, "job " + jobId + " failed at the server before its upload finished (" + job.error() + ")");
-            return sendLocked(path, false, restarts + 1);
+            Job job = remote.get();
+            if (job.uploaded() != null) {
+                // Completed just before a crash: only the journal did not know yet.
+                return finished(entry, 0, System.nanoTime());
+            }
+            if (Job.FAILED.equals(job.status())) {
+                if (entry.resultFile() != null) {
+                    journal.record(entry.failed(job.error(), false));
+                    return jobId;
+                }
+                // E.g. the server gave the upload up while this client was down: send the file afresh.
+                abandon(entry, "job " + jobId + " failed at the server before its upload finished (" + job.error() + ")");
+                return sendLocked(path, false, restarts + 1);
+            }
+            reported = job.chunks() == null ? 0 : Math.min(job.chunks(), total);
         }
         long started = System.nanoTime();
-        int total = entry.totalChunks();
-        int reported = job.chunks() == null ? 0 : Math.min(job.chunks(), total);
         Map<Integer, LandedChunk> logged = journal.landedChunks(entry);
         int sentNow;
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -289,25 +300,23 @@ public final class FileUploader {
             }
             final Entry uploading = entry;
             ContiguousProgress progress = new ContiguousProgress(chunks -> server.reportUploadProgress(jobId, chunks),
-                    landed, reported);
+                    total, landed, reported);
             if (!missing.isEmpty()) {
                 SelectedChunksStream chunks = new SelectedChunksStream(channel, path, identity, entry.chunkBytes(), missing);
-                try (ChunkPipeline pipeline = new ChunkPipeline(entry.chunkBytes(), compression, settings.workers(),
-                        settings.chunksInFlight())) {
-                    pipeline.run(chunks, chunk -> {
-                        int index = missing.get(chunk.index());
-                        put(uploading, index, chunk);
-                        // Logged only once storage has it, and before progress is reported for it.
-                        journal.landed(uploading, index, chunks.takeHash(index), chunk.md5Base64());
-                        LOG.info("chunk {} of {} landed ({} of {} bytes, {})", index, jobId, chunk.frame().length,
-                                chunk.originalLength(), chunk.encoding());
-                        progress.landed(index);
-                    });
-                }
+                UploadUrlBatcher urls = new UploadUrlBatcher(wanted -> server.presignUploads(jobId, wanted));
+                pipeline.run(chunks, entry.chunkBytes(), chunk -> {
+                    int index = missing.get(chunk.index());
+                    put(uploading, index, chunk, urls);
+                    // Logged only once storage has it, and before progress is reported for it.
+                    journal.landed(uploading, index, chunks.takeHash(index), chunk.md5Base64());
+                    LOG.info("chunk {} of {} landed ({} of {} bytes, {})", index, jobId, chunk.frame().length,
+                            chunk.originalLength(), chunk.encoding());
+                    progress.landed(index);
+                });
             }
             sentNow = missing.size();
             try {
-                progress.flush();
+                progress.prepareCompletion();
             } catch (IOException | InterruptedException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -353,11 +362,11 @@ public final class FileUploader {
         }
     }
 
-    /** Presigns and PUTs one chunk; a passing storage failure (or an expired URL) is retried with a fresh URL. */
-    private void put(Entry entry, int index, CompressedChunk chunk) throws IOException, InterruptedException {
+    /** Presigns (in a batch with the job's other ready chunks) and PUTs one chunk; a passing storage failure (or an expired URL) is retried with a fresh URL. */
+    private void put(Entry entry, int index, CompressedChunk chunk, UploadUrlBatcher urls) throws IOException, InterruptedException {
         long ceiling = 200;
         for (int attempt = 1; ; attempt++) {
-            String url = server.presignUpload(entry.job(), index, chunk.md5Base64(), chunk.frame().length);
+            String url = urls.url(new ChunkUpload(index, chunk.md5Base64(), chunk.frame().length));
             // Only the PUT is timed: the adaptive level weighs the link, not the server's presigning.
             try {
                 putTimed(url, chunk);

@@ -7,9 +7,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.fileanalysis.api.ServerApiClient;
+import dev.fileanalysis.api.ServerApiClient.ChunkUpload;
 import dev.fileanalysis.api.ServerApiClient.Reservation;
 import dev.fileanalysis.api.ServerCallException;
 import dev.fileanalysis.model.Job;
@@ -59,8 +61,8 @@ public final class HttpPipelineServer implements PipelineServer {
     }
 
     @Override
-    public String presignUpload(String jobId, int index, String md5, int size) throws IOException, InterruptedException {
-        return server.presignUpload(jobId, index, md5, size);
+    public Map<Integer, String> presignUploads(String jobId, List<ChunkUpload> chunks) throws IOException, InterruptedException {
+        return server.presignUploads(jobId, chunks);
     }
 
     @Override

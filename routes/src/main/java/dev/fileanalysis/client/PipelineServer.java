@@ -2,8 +2,10 @@ package dev.fileanalysis.client;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import dev.fileanalysis.api.ServerApiClient.ChunkUpload;
 import dev.fileanalysis.api.ServerApiClient.Reservation;
 import dev.fileanalysis.model.Job;
 import dev.fileanalysis.model.Result;
@@ -23,8 +25,8 @@ public interface PipelineServer {
     /** The job as the server knows it, or empty when the server does not know it. */
     Optional<Job> job(String jobId) throws IOException, InterruptedException;
 
-    /** A presigned PUT URL for one chunk, covering its Content-MD5 and length. */
-    String presignUpload(String jobId, int index, String md5, int size) throws IOException, InterruptedException;
+    /** Presigned PUT URLs for chunks of a job, by index, each covering its chunk's Content-MD5 and length. */
+    Map<Integer, String> presignUploads(String jobId, List<ChunkUpload> chunks) throws IOException, InterruptedException;
 
     /** Sends one chunk's frame to storage through its presigned URL. */
     void putChunk(String url, String md5, byte[] frame) throws IOException, InterruptedException;

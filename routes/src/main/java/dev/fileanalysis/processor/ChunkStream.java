@@ -41,6 +41,8 @@ public final class ChunkStream extends InputStream {
     private final long maxChunkBytes;
     private final Duration stallTimeout;
     private final ProgressReporter progress;
+    /** The file's chunk count once its upload is complete (from the server's last answer), else null. */
+    private Integer knownTotal;
     private final BooleanSupplier lost;
     private final Deque<ChunkUrl> pending = new ArrayDeque<>();
 
@@ -95,13 +97,20 @@ public final class ChunkStream extends InputStream {
             }
             current.close();
             current = null;
-            progress.analysed(nextChunk);
+            // The count that reaches the end of a completed upload is not reported: the result says it.
+            if (knownTotal == null || nextChunk < knownTotal) {
+                progress.analysed(nextChunk);
+            }
         }
         return -1;
     }
 
     /** Opens the next chunk, waiting for it to land; false once the whole file has been read. */
     private boolean openNextChunk() throws IOException {
+        if (pending.isEmpty() && knownTotal != null && nextChunk >= knownTotal) {
+            // The upload was complete when last asked and every chunk has been read: no need to ask again.
+            return false;
+        }
         long deadline = System.nanoTime() + stallTimeout.toNanos();
         Duration wait = FIRST_POLL;
         while (pending.isEmpty()) {
@@ -125,6 +134,7 @@ public final class ChunkStream extends InputStream {
                 throw new JobGoneException("job " + job.id() + " ended while it was analysed: "
                         + (now.error() == null ? now.status() : now.error()));
             }
+            knownTotal = now.totalChunks();
             pending.addAll(downloads.urls());
             if (pending.isEmpty()) {
                 if (now.totalChunks() != null && nextChunk >= now.totalChunks()) {

@@ -101,6 +101,33 @@ class SessionTokensTest {
     }
 
     @Test
+    void aTokenVerifiedBeforeStillExpiresOnTime() {
+        SessionTokens tokens = tokens();
+        String token = tokens.issue(ADA);
+        assertThat(tokens.verify(token)).isEqualTo(ADA);
+
+        clock.advance(LIFETIME.minusSeconds(5));
+        assertThat(tokens.verify(token)).isEqualTo(ADA);
+        clock.advance(Duration.ofSeconds(40));
+        assertRefused(() -> tokens.verify(token)).hasMessageContaining("expired at " + NOW.plus(LIFETIME));
+    }
+
+    @Test
+    void aTokenAlteredAfterTheOriginalWasVerifiedIsStillRefused() {
+        SessionTokens tokens = tokens();
+        String original = tokens.issue(ADA);
+        assertThat(tokens.verify(original)).isEqualTo(ADA);
+        String[] parts = original.split("\\.");
+        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                .replace("org-analytical", "org-victim");
+        String altered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+
+        assertRefused(() -> tokens.verify(altered)).hasMessageContaining("signature is invalid");
+        assertThat(tokens.verify(original)).isEqualTo(ADA);
+    }
+
+    @Test
     void aTokenWhoseClaimsWereAlteredIsRefused() {
         SessionTokens tokens = tokens();
         String[] parts = tokens.issue(ADA).split("\\.");

@@ -11,7 +11,11 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.RejectedExecutionException;
@@ -210,20 +214,90 @@ class ChunkPipelineTest {
     @Test
     void chunksCompressOnSeveralWorkerThreads() throws Exception {
         Set<String> threads = ConcurrentHashMap.newKeySet();
-        // Chunks 0 and 1 each wait for the other: only two threads at once can get past.
+        // Chunks 0 and 1 each wait for the other while being compressed: only two workers at once get past.
         CyclicBarrier bothAtOnce = new CyclicBarrier(2);
-
-        try (ChunkPipeline pipeline = new ChunkPipeline(CHUNK, 1, 2, 2)) {
-            int count = pipeline.run(new ByteArrayInputStream(ChunkCodecTest.mixedBytes(8 * CHUNK, 7)), chunk -> {
-                threads.add(Thread.currentThread().getName());
-                if (chunk.index() < 2) {
+        AtomicInteger started = new AtomicInteger();
+        CompressionPlan plan = () -> {
+            threads.add(Thread.currentThread().getName());
+            if (started.getAndIncrement() < 2) {
+                try {
                     bothAtOnce.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("the two first chunks were not compressed at the same time", e);
                 }
-            });
+            }
+            return 1;
+        };
+
+        try (ChunkPipeline pipeline = new ChunkPipeline(CHUNK, plan, 2, 4)) {
+            int count = pipeline.run(new ByteArrayInputStream(ChunkCodecTest.mixedBytes(8 * CHUNK, 7)), chunk -> { });
 
             assertThat(count).isEqualTo(8);
         }
         assertThat(threads).hasSize(2).allMatch(name -> name.startsWith("chunk-worker-"));
+    }
+
+    @Test
+    void compressionGoesOnWhileEarlierChunksAreStillInTheSink() throws Exception {
+        int inFlight = 4;
+        CountDownLatch lastOfFirstBatchArrived = new CountDownLatch(1);
+        Set<String> sinkThreads = ConcurrentHashMap.newKeySet();
+
+        // One worker: chunk 0 stays in the sink until chunk 3 got there, which the worker can only
+        // achieve if it compresses on while chunk 0 is being "uploaded".
+        try (ChunkPipeline pipeline = new ChunkPipeline(CHUNK, 1, 1, inFlight)) {
+            int count = assertTimeoutPreemptively(NO_HANG, () -> pipeline.run(
+                    new ByteArrayInputStream(ChunkCodecTest.mixedBytes(6 * CHUNK, 3)), chunk -> {
+                        sinkThreads.add(Thread.currentThread().getName());
+                        if (chunk.index() == inFlight - 1) {
+                            lastOfFirstBatchArrived.countDown();
+                        }
+                        if (chunk.index() == 0) {
+                            assertThat(lastOfFirstBatchArrived.await(10, TimeUnit.SECONDS))
+                                    .as("chunk %d reached the sink while chunk 0 was in it", inFlight - 1).isTrue();
+                        }
+                    }));
+
+            assertThat(count).isEqualTo(6);
+        }
+        assertThat(sinkThreads).hasSizeGreaterThan(1).allMatch(name -> name.startsWith("chunk-upload-"));
+    }
+
+    @Test
+    void runsAtTheSameTimeShareTheChunksInFlight() throws Exception {
+        int inFlight = 3;
+        AtomicInteger inSink = new AtomicInteger();
+        AtomicInteger mostInSink = new AtomicInteger();
+        CountDownLatch full = new CountDownLatch(1);
+        Map<Long, AtomicInteger> chunksPerRun = new ConcurrentHashMap<>();
+
+        try (ChunkPipeline pipeline = new ChunkPipeline(16, 1, 2, inFlight)) {
+            Callable<Integer> run = () -> {
+                AtomicInteger mine = chunksPerRun.computeIfAbsent(Thread.currentThread().getId(), id -> new AtomicInteger());
+                return pipeline.run(new ByteArrayInputStream(new byte[16 * 30]), chunk -> {
+                    int now = inSink.incrementAndGet();
+                    mostInSink.accumulateAndGet(now, Math::max);
+                    if (now == inFlight) {
+                        full.countDown();
+                    }
+                    // The first chunks stay until the sink holds all it may, whichever runs they are of.
+                    assertThat(full.await(10, TimeUnit.SECONDS)).as("the sink held %d chunks at once", inFlight).isTrue();
+                    mine.incrementAndGet();
+                    inSink.decrementAndGet();
+                });
+            };
+            ExecutorService two = Executors.newFixedThreadPool(2);
+            try {
+                Future<Integer> first = two.submit(run);
+                Future<Integer> second = two.submit(run);
+                assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(30);
+                assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo(30);
+            } finally {
+                two.shutdownNow();
+            }
+        }
+        assertThat(chunksPerRun.values()).extracting(AtomicInteger::get).containsExactly(30, 30);
+        assertThat(mostInSink.get()).as("chunks in the sink at once, both runs together").isEqualTo(inFlight);
     }
 
     @Test

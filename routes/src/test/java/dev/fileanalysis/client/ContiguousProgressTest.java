@@ -22,7 +22,7 @@ class ContiguousProgressTest {
     @Test
     void outOfOrderLandingsReportOnlyTheContiguousCountOncePerAdvance() throws Exception {
         List<Integer> reports = new ArrayList<>();
-        ContiguousProgress progress = new ContiguousProgress(reports::add);
+        ContiguousProgress progress = new ContiguousProgress(reports::add, 10);
 
         progress.landed(3);
         progress.landed(1);
@@ -39,33 +39,45 @@ class ContiguousProgressTest {
     }
 
     @Test
-    void inOrderLandingsReportEveryChunk() throws Exception {
+    void inOrderLandingsReportEveryChunkButTheLastWhichTheCompletionConfirms() throws Exception {
         List<Integer> reports = new ArrayList<>();
-        ContiguousProgress progress = new ContiguousProgress(reports::add);
+        ContiguousProgress progress = new ContiguousProgress(reports::add, 5);
 
-        for (int index = 0; index < 4; index++) {
+        for (int index = 0; index < 5; index++) {
             progress.landed(index);
         }
 
         assertThat(reports).containsExactly(1, 2, 3, 4);
+        assertThat(progress.contiguous()).isEqualTo(5);
+        assertThat(progress.reported()).isEqualTo(4);
+    }
+
+    @Test
+    void aOneChunkFileReportsNoProgressAtAll() throws Exception {
+        List<Integer> reports = new ArrayList<>();
+        ContiguousProgress progress = new ContiguousProgress(reports::add, 1);
+
+        progress.landed(0);
+        progress.prepareCompletion();
+
+        assertThat(reports).isEmpty();
     }
 
     @Test
     void landingTheSameChunkAgainReportsNothingNew() throws Exception {
         List<Integer> reports = new ArrayList<>();
-        ContiguousProgress progress = new ContiguousProgress(reports::add);
+        ContiguousProgress progress = new ContiguousProgress(reports::add, 10);
 
         progress.landed(0);
         progress.landed(0);
         progress.landed(1);
         progress.landed(0);
-        progress.flush();
 
         assertThat(reports).containsExactly(1, 2);
     }
 
     @Test
-    void failedReportIsSentAgainByTheNextFlush() throws Exception {
+    void aFailedReportIsSentAgainWithTheNextLanding() throws Exception {
         List<Integer> reports = new ArrayList<>();
         boolean[] serverDown = {true};
         ContiguousProgress progress = new ContiguousProgress(count -> {
@@ -73,7 +85,7 @@ class ContiguousProgressTest {
                 throw new IllegalStateException("server unreachable");
             }
             reports.add(count);
-        });
+        }, 10);
 
         try {
             progress.landed(0);
@@ -81,9 +93,42 @@ class ContiguousProgressTest {
             // the uploader retries later
         }
         serverDown[0] = false;
-        progress.flush();
+        progress.landed(1);
 
-        assertThat(reports).containsExactly(1);
+        assertThat(reports).containsExactly(2);
+    }
+
+    @Test
+    void aLandingDoesNotWaitForAReportOnItsWayWhichThenSendsTheNewerCount() throws Exception {
+        List<Integer> reports = new CopyOnWriteArrayList<>();
+        CountDownLatch firstReportStarted = new CountDownLatch(1);
+        CountDownLatch serverAnswers = new CountDownLatch(1);
+        ContiguousProgress progress = new ContiguousProgress(count -> {
+            reports.add(count);
+            if (count == 1) {
+                firstReportStarted.countDown();
+                assertThat(serverAnswers.await(10, TimeUnit.SECONDS)).isTrue();
+            }
+        }, 10);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> first = pool.submit(() -> {
+                progress.landed(0);
+                return null;
+            });
+            assertThat(firstReportStarted.await(10, TimeUnit.SECONDS)).isTrue();
+
+            // Returns at once although the report of chunk 0 is still waiting for the server.
+            progress.landed(1);
+            progress.landed(2);
+            assertThat(reports).containsExactly(1);
+
+            serverAnswers.countDown();
+            first.get(10, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(reports).as("chunks 1 and 2 went in one report").containsExactly(1, 3);
     }
 
     @Test
@@ -101,7 +146,7 @@ class ContiguousProgressTest {
                 Thread.yield();
             }
             reporting.decrementAndGet();
-        });
+        }, chunks + 1);
         List<Integer> order = new ArrayList<>(IntStream.range(0, chunks).boxed().toList());
         Collections.shuffle(order, new Random(42));
         CountDownLatch start = new CountDownLatch(1);
@@ -139,7 +184,7 @@ class ContiguousProgressTest {
         java.util.BitSet before = new java.util.BitSet();
         before.set(0, 3);
         before.set(5);
-        ContiguousProgress progress = new ContiguousProgress(reports::add, before, 2);
+        ContiguousProgress progress = new ContiguousProgress(reports::add, 10, before, 2);
 
         assertThat(progress.contiguous()).isEqualTo(3);
         assertThat(reports).isEmpty();
@@ -150,14 +195,15 @@ class ContiguousProgressTest {
     }
 
     @Test
-    void aLongAdvanceIsReportedInStepsTheServerAccepts() throws Exception {
+    void aLongResumedAdvanceIsReportedInStepsTheServerAcceptsBeforeCompleting() throws Exception {
         List<Integer> reports = new ArrayList<>();
         java.util.BitSet before = new java.util.BitSet();
         before.set(0, 600);
-        ContiguousProgress progress = new ContiguousProgress(reports::add, before, 10);
+        ContiguousProgress progress = new ContiguousProgress(reports::add, 600, before, 10);
 
-        progress.flush();
+        progress.prepareCompletion();
 
-        assertThat(reports).containsExactly(10 + ContiguousProgress.MAX_STEP, 10 + 2 * ContiguousProgress.MAX_STEP, 600);
+        assertThat(reports).containsExactly(10 + ContiguousProgress.MAX_STEP, 10 + 2 * ContiguousProgress.MAX_STEP);
+        assertThat(600 - progress.reported()).as("left for the completion").isLessThanOrEqualTo(ContiguousProgress.MAX_STEP);
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.fileanalysis.api.ServerApiClient.ChunkUpload;
 import dev.fileanalysis.api.ServerApiClient.Reservation;
 import dev.fileanalysis.api.ServerCallException;
 import dev.fileanalysis.chunk.ChunkCodec;
@@ -68,6 +69,8 @@ final class FakePipelineServer {
     final Map<String, AtomicInteger> puts = new ConcurrentHashMap<>();
     final List<Result> results = new CopyOnWriteArrayList<>();
     final List<Call> calls = new CopyOnWriteArrayList<>();
+    /** Presign requests answered (each may cover several chunks). */
+    final AtomicInteger presignRequests = new AtomicInteger();
 
     /** Progress reports are answered but not recorded, as if a server restore had lost them. */
     volatile boolean forgetProgress;
@@ -204,13 +207,20 @@ final class FakePipelineServer {
         }
 
         @Override
-        public String presignUpload(String jobId, int index, String md5, int size) throws IOException {
-            at("presign", jobId, index, false);
+        public Map<Integer, String> presignUploads(String jobId, List<ChunkUpload> chunks) throws IOException {
+            Map<Integer, String> urls = new java.util.HashMap<>();
+            for (ChunkUpload chunk : chunks) {
+                at("presign", jobId, chunk.index(), false);
+            }
             FakeJob job = known(jobId);
             if (job.uploaded != null || !(Job.UPLOADING.equals(job.status) || Job.PROCESSING.equals(job.status))) {
                 throw new ServerCallException(409, "Job " + jobId + " is not uploading (status " + job.status + ")");
             }
-            return "fake://" + jobId + "/" + index + "/" + md5 + "/" + size;
+            for (ChunkUpload chunk : chunks) {
+                urls.put(chunk.index(), "fake://" + jobId + "/" + chunk.index() + "/" + chunk.md5() + "/" + chunk.size());
+            }
+            presignRequests.incrementAndGet();
+            return urls;
         }
 
         @Override
