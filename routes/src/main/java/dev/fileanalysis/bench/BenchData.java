@@ -66,12 +66,17 @@ public final class BenchData {
 
     /** {@code count} small mixed-text files named {@code small-00000.txt}..., each different. */
     public static List<Generated> smallFiles(long seed, int count, int bytes, Path folder) throws IOException {
+        return smallFiles(seed, count, bytes, folder, "small");
+    }
+
+    /** {@code count} small mixed-text files named {@code PREFIX-00000.txt}..., each different. */
+    public static List<Generated> smallFiles(long seed, int count, int bytes, Path folder, String prefix) throws IOException {
         Files.createDirectories(folder);
         List<Generated> files = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             SplittableRandom perFile = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (i + 1)));
             Kind kind = Kind.values()[i % 3]; // log, JSON or CSV text, as small business files are
-            files.add(write(folder.resolve(String.format("small-%05d.txt", i)), bytes, new Mixed(perFile.nextLong()) {
+            files.add(write(folder.resolve(String.format("%s-%05d.txt", prefix, i)), bytes, new Mixed(perFile.nextLong()) {
                 @Override
                 Kind next() {
                     return kind;
