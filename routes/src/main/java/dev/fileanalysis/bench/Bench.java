@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>The loopback scenarios run with the system's own client on unlimited loopback. The link
  * scenarios (100 Mbit/s, the adaptive sweep at 10, 100 and 1000 Mbit/s) run a second client behind a
  * {@link LinkModel}: its own network namespace with a tbf-shaped veth when this machine allows it,
- * else its own bandwidth limit; the report says which. The 20 GiB stream is not built yet.
+ * else its own bandwidth limit; the report says which.
  */
 public final class Bench {
 
@@ -59,6 +59,11 @@ public final class Bench {
             return quick ? 300 : 1000;
         }
 
+        /** The stream far larger than the JVMs' heaps: 20 GiB, 1 GiB in --quick. */
+        long bigStreamBytes() {
+            return quick ? 1L << 30 : 20L << 30;
+        }
+
         /** The file of the adaptive sweep: sent once per fixed setting and speed, so it stays small. */
         long sweepBytes() {
             return quick ? 16L << 20 : 128L << 20;
@@ -70,9 +75,9 @@ public final class Bench {
         }
     }
 
-    static final List<String> LOOPBACK = List.of("mixed-loopback", "random-loopback", "small-files");
+    static final List<String> LOOPBACK = List.of("mixed-loopback", "random-loopback", "small-files", "big-stream");
     static final List<String> LINKED = List.of("mixed-100mbit", "adaptive-10mbit", "adaptive-100mbit", "adaptive-1000mbit");
-    public static final List<String> RUNNABLE = List.of("mixed-loopback", "random-loopback", "small-files",
+    public static final List<String> RUNNABLE = List.of("mixed-loopback", "random-loopback", "small-files", "big-stream",
             "mixed-100mbit", "adaptive-10mbit", "adaptive-100mbit", "adaptive-1000mbit");
     static final String NO_LINK = "none (unlimited loopback): no link scenario was selected";
     /** The fixed settings the adaptive level is held against: uncompressed, then zstd levels from fast to strong. */
@@ -89,10 +94,13 @@ public final class Bench {
     /**
      * Settings of the system under test. Shorter polling than the defaults, so that the figures are
      * the pipeline's work rather than its idle waits; chunk size, level and workers stay at their defaults.
+     * An unlimited plan: a full run sends more than the free plan's month (the 20 GiB stream alone).
      */
     static final List<String> SETTINGS = List.of(
             "client.poll-ms=100", "client.stable-ms=100", "client.result-poll-ms=200", "processor.claim-interval-ms=100",
-            "client.chunk-bytes=" + CHUNK_BYTES, "client.compression-level=auto", "client.compression-workers=0");
+            "client.chunk-bytes=" + CHUNK_BYTES, "client.compression-level=auto", "client.compression-workers=0",
+            "plans.default=bench", "plans.bench.bytes-per-month=unlimited", "plans.bench.jobs-per-month=unlimited",
+            "plans.bench.largest-file-bytes=unlimited");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -160,6 +168,10 @@ public final class Bench {
                     ScenarioResult result = new ScenarioResult(name);
                     results.add(result);
                     try {
+                        if (name.equals("big-stream")) {
+                            runBigStream(result, system, staging, log, api);
+                            continue;
+                        }
                         List<Path> dropped;
                         if (name.equals("small-files")) {
                             dropped = runSmallFiles(result, smallWarmUp, small, system.data(), log);
@@ -190,7 +202,9 @@ public final class Bench {
             }
         }
         deleteTree(folder.resolve("linked"));
-        results.add(ScenarioResult.notRun("big-stream", "the 20 GiB stream with peak-RSS sampling is not built yet"));
+        if (!plan.scenarios().contains("big-stream")) {
+            results.add(ScenarioResult.notRun("big-stream", "not selected in this run (--scenarios)"));
+        }
         int order = 0;
         Map<String, Integer> position = new HashMap<>();
         for (String name : List.of("mixed-100mbit", "mixed-loopback", "random-loopback", "small-files",
@@ -380,6 +394,57 @@ public final class Bench {
         Path copy = staging.resolve(name);
         Files.copy(file.path(), copy, StandardCopyOption.REPLACE_EXISTING);
         return new Generated(copy, file.bytes(), file.sha256(), file.composition());
+    }
+
+    /**
+     * A file far larger than the client's and processors' heaps (each JVM runs at -Xmx256m under
+     * {@code pipeline up}) goes through the whole system; the kernel's peak resident set size of the
+     * client and of the processors is reported. The peaks are reset just before the drop (as root,
+     * through /proc/PID/clear_refs), so they are this file's, not an earlier scenario's.
+     */
+    private void runBigStream(ScenarioResult result, RunningSystem system, Path staging, ClientLog log, ServerApiClient api)
+            throws Exception {
+        long bytes = plan.bigStreamBytes();
+        // The file itself, plus its compressed chunks in storage until the job is done.
+        long needed = bytes + bytes / 2;
+        long usable = Files.getFileStore(staging).getUsableSpace();
+        if (usable < needed) {
+            result.status = ScenarioResult.Status.NOT_RUN;
+            result.reason = "needs " + BenchReport.mib(needed) + " of free disk for the stream and its chunks; "
+                    + BenchReport.mib(usable) + " is free";
+            out.println("bench: big-stream: " + result.reason);
+            return;
+        }
+        out.printf("bench: big-stream: generating %s%n", BenchReport.mib(bytes));
+        Generated file = BenchData.mixed(plan.seed() + 6, bytes, staging.resolve("big-stream-" + plan.seed() + "-"
+                + (bytes >> 20) + "MiB.log"));
+        List<ProcessHandle> clients = system.processes("client");
+        List<ProcessHandle> processors = system.processes("processor");
+        boolean reset = PeakMemory.reset(clients) & PeakMemory.reset(processors);
+        Path dropped = runLargeFile(result, file, system.data(), log, api);
+        try {
+            result.peakRssClientBytes = boxed(PeakMemory.peak(clients));
+            result.peakRssProcessorBytes = boxed(PeakMemory.peak(processors));
+            String how = "VmHWM of /proc/PID/status, the kernel's own peak; " + (reset
+                    ? "reset just before the drop"
+                    : "could not be reset (not root?), so it is the peak since the process started");
+            result.note("peak_rss_client_bytes", how + "; the client JVM runs at -Xmx256m");
+            result.note("peak_rss_processor_bytes", how + "; the larger of the " + processors.size()
+                    + " processors, each at -Xmx256m");
+            String why = "not run for big-stream: it shows that a stream far larger than memory goes through with "
+                    + "bounded memory; the other scenarios measure speed against the baselines";
+            for (String baseline : List.of("plain_upload_s", "sequential_raw_s", "zstd_cli_s")) {
+                result.note(baseline, why);
+            }
+            out.printf("bench: big-stream: peak RSS client %s, processor %s%n", BenchReport.mib(result.peakRssClientBytes),
+                    BenchReport.mib(result.peakRssProcessorBytes));
+        } finally {
+            Files.deleteIfExists(dropped);
+        }
+    }
+
+    private static Long boxed(java.util.OptionalLong value) {
+        return value.isPresent() ? value.getAsLong() : null;
     }
 
     /** Drops one large file; polls the job for its first analysed chunk and the result folder for its result. */

@@ -70,6 +70,9 @@ public class ClientBeans implements CamelConfiguration {
         PipelineServer pipeline = new HttpPipelineServer(server, http, RateLimiter.of(bandwidth));
         camel.getRegistry().bind("fileUploader", new FileUploader(pipeline, keys, journal, upload));
         camel.getRegistry().bind("resultInbox", new ResultInbox(pipeline, keys, journal, results));
+        // Writes fetched results in parallel (fetch-results.camel.yaml); a handful is enough to overlap their fsyncs.
+        camel.getRegistry().bind("resultWriters", camel.getExecutorServiceManager().newFixedThreadPool(this, "result-writers",
+                settings.getInt("client.result-writers", 4)));
         camel.getRegistry().bind("dropFolderCheck", new DropFolderCheck(Path.of(settings.require("client.drop-folder")),
                 settings.require("client.ignored-names")));
         // Files already sent, keyed by name, size and modification time: a file replaced under the

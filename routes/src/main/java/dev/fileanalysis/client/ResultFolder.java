@@ -2,6 +2,7 @@ package dev.fileanalysis.client;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -54,6 +55,11 @@ class ResultFolder {
         return temporary;
     }
 
+    /** Deletes the hidden temporary file of {@code id}, if there is one. */
+    void discardStaged(String id) throws IOException {
+        Files.deleteIfExists(folder.resolve("." + id + ".tmp"));
+    }
+
     /** The first free name of NAME.json, NAME (2).json, NAME (3).json, ... */
     String freeName(String base) {
         for (int attempt = 1; ; attempt++) {
@@ -76,8 +82,22 @@ class ResultFolder {
         return true;
     }
 
+    /**
+     * Puts the staged file under {@code target} only if that name is free, atomically: a hard link
+     * fails if the name exists (link(2) is one step, where a move checks and then renames), so
+     * results written at the same time can never take the same name. Where the file system has no
+     * hard links, a move that refuses a taken name.
+     */
     void publishMove(Path staged, Path target) throws IOException {
-        Files.move(staged, target);
+        try {
+            Files.createLink(target, staged);
+        } catch (FileAlreadyExistsException taken) {
+            throw taken;
+        } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
+            Files.move(staged, target);
+            return;
+        }
+        Files.delete(staged);
     }
 
     /** Whether {@code name} holds exactly these bytes: the result was written before a crash. */

@@ -47,6 +47,7 @@ public final class ResultInbox {
     private final ResultFolder results;
     /** Results (by journal id) already said to be stuck, so a full disk is reported once, not every second. */
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final Object[] writeLocks = new Object[64];
 
     public ResultInbox(PipelineServer server, ClientKeyPair keys, ClientJournal journal, Path resultsFolder) {
         this(server, keys, journal, new ResultFolder(resultsFolder));
@@ -57,6 +58,9 @@ public final class ResultInbox {
         this.keys = keys;
         this.journal = journal;
         this.results = results;
+        for (int i = 0; i < writeLocks.length; i++) {
+            writeLocks[i] = new Object();
+        }
     }
 
     /**
@@ -233,13 +237,23 @@ public final class ResultInbox {
      * crash in between recognises the file by its bytes instead of writing a second copy).
      * Returns null when the results folder cannot take it now (said once, in words).
      */
-    private synchronized Path write(Entry entry, Map<String, Object> content) throws IOException {
+    private Path write(Entry entry, Map<String, Object> content) throws IOException {
+        // One writer per entry at a time (a fetched result and the entry's own failure report may
+        // meet); results of different files are written in parallel, each with its own fsyncs.
+        synchronized (writeLocks[Math.floorMod(entry.id().hashCode(), writeLocks.length)]) {
+            return writeLocked(entry, content);
+        }
+    }
+
+    private Path writeLocked(Entry entry, Map<String, Object> content) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(content);
         entry = journal.find(entry.id()).orElse(entry);
         if (entry.resultIsWritten()) {
             return results.resolve(entry.resultFile());
         }
         if (entry.resultFile() != null && results.holds(entry.resultFile(), bytes)) {
+            // Published before a crash; its staged twin may still be there.
+            results.discardStaged(entry.id());
             journal.record(entry.withResultFile(entry.resultFile(), true));
             return results.resolve(entry.resultFile());
         }
