@@ -128,6 +128,26 @@ final class Baselines {
         return measured;
     }
 
+    /**
+     * The second half of the sequential design for a file already uploaded under {@code key} (by
+     * {@link LinkedPlainUpload}, behind the link): download it on the system's side, hash it, check
+     * it, delete it. The processors are not behind the user's link, so this runs on loopback.
+     */
+    Measured downloadAndHash(String key, Path original) throws Exception {
+        Path copy = Files.createDirectories(scratch.resolve("sequential")).resolve(original.getFileName());
+        Files.deleteIfExists(copy);
+        long start = System.nanoTime();
+        s3.getObject(request -> request.bucket(bucket).key(key), ResponseTransformer.toFile(copy));
+        String hash = sha256(copy);
+        Measured measured = Measured.of(start, Files.size(copy));
+        Files.deleteIfExists(copy);
+        s3.deleteObject(request -> request.bucket(bucket).key(key));
+        if (!hash.equals(sha256(original))) {
+            throw new IllegalStateException("the sequential baseline downloaded a different " + original.getFileName());
+        }
+        return measured;
+    }
+
     static String sha256(Path file) throws IOException {
         var digest = BenchData.sha256();
         byte[] buffer = new byte[1 << 20];

@@ -1,9 +1,11 @@
 package dev.fileanalysis.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -290,9 +293,7 @@ public final class Bench {
                 }
                 if (mixed && mbit == 100L) {
                     timeLinked(mixedResult, client, mbit, copyOf(mixedFile, staging, "mixed-100mbit.log"), api);
-                    mixedResult.note("plain_upload_s", "not measured: the plain-upload and sequential baselines run from "
-                            + "the bench's own process, which is not behind the link");
-                    mixedResult.note("sequential_raw_s", "not measured: see plain_upload_s");
+                    linkedBaselines(mixedResult, link, system, mixedFile.path(), mbit, clients);
                 }
             } catch (Exception e) {
                 ScenarioResult failed = adaptive.getOrDefault(mbit, mixedResult);
@@ -372,6 +373,62 @@ public final class Bench {
                 + WARM_UP_BYTES / 1024 + " KiB file since it started (a fresh client's first file pays for its start)");
         if (result.encodings != null) {
             result.note("level", "chunks sent: " + result.encodings);
+        }
+    }
+
+    /**
+     * The plain upload and the sequential design at the same link speed: one PutObject of the raw
+     * file from a process behind the link ({@link LinkedPlainUpload}), then, for the sequential
+     * design, the download and hash on the system's side (processors are not behind the user's
+     * link). Measured once: at 100 Mbit/s the raw upload alone takes most of a minute.
+     */
+    private void linkedBaselines(ScenarioResult result, LinkModel link, RunningSystem system, Path file, long mbit,
+                                 Path scratch) {
+        if (!link.rateChangesLive()) {
+            String why = "not measured: without a network namespace the link is the client's own bandwidth limit, "
+                    + "which a plain SDK upload does not have";
+            result.note("plain_upload_s", why);
+            result.note("sequential_raw_s", why);
+            return;
+        }
+        String key = "bench/linked-plain/" + file.getFileName();
+        try {
+            link.rate(mbit * MBIT);
+            out.printf("bench: %s: plain upload of the raw file behind the link%n", result.name);
+            List<String> command = new ArrayList<>(link.commandPrefix());
+            command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-XX:+UseSerialGC",
+                    "-cp", System.getProperty("java.class.path"), LinkedPlainUpload.class.getName(),
+                    system.data().resolve("devstack.properties").toString(), key, file.toString()));
+            Process upload = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String printed;
+            try (InputStream in = upload.getInputStream()) {
+                printed = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            if (!upload.waitFor(10, TimeUnit.MINUTES) || upload.exitValue() != 0 || !printed.contains("seconds=")) {
+                upload.destroyForcibly();
+                throw new IOException("the plain upload behind the link failed: " + printed.trim());
+            }
+            String value = printed.substring(printed.lastIndexOf("seconds=") + "seconds=".length()).trim().split("\\s+")[0];
+            result.plainUploadSeconds = Double.parseDouble(value);
+            result.note("plain_upload_s", "one PutObject of the raw file with the AWS SDK v2 from a process behind the "
+                    + "same link as the client, measured once");
+            Settings settings = Settings.of(toMap(system.devstack()));
+            try (S3Client s3 = new AwsClients(settings).s3()) {
+                Baselines.Measured rest = new Baselines(s3, settings.require("s3.bucket"), Files.createDirectories(scratch))
+                        .downloadAndHash(key, file);
+                result.sequentialRawSeconds = result.plainUploadSeconds + rest.seconds();
+                result.note("sequential_raw_s", String.format(java.util.Locale.ROOT, "the plain upload behind the link "
+                        + "(%.2f s), then GetObject and SHA-256 on the system's side (%.2f s), as processors are not behind "
+                        + "the user's link; measured once", result.plainUploadSeconds, rest.seconds()));
+            }
+            out.printf("bench: %s: plain upload %s s, sequential %s s%n", result.name,
+                    BenchReport.seconds(result.plainUploadSeconds), BenchReport.seconds(result.sequentialRawSeconds));
+        } catch (Exception e) {
+            result.note("plain_upload_s", "not measured: " + e.getMessage());
+            if (result.sequentialRawSeconds == null) {
+                result.note("sequential_raw_s", "not measured: " + e.getMessage());
+            }
+            out.println("bench: " + result.name + ": linked baselines failed: " + e.getMessage());
         }
     }
 

@@ -143,4 +143,27 @@ class BenchReportTest {
         assertThat(target.status()).isEqualTo(BenchReport.Target.NOT_MEASURED);
         assertThat(target.detail()).contains("1.11× the physical limit (goal ≤ 1.15: met)").contains("2.5× half is open");
     }
+
+    @Test
+    void theBigStreamMeetsItsTargetOnlyAtTwentyGibibytesAndReportsBothPeaks() {
+        ScenarioResult full = bigStream(20L << 30);
+        ScenarioResult quick = bigStream(1L << 30);
+
+        BenchReport.Target met = target(BenchReport.targets(run(List.of(full))), "20 GiB stream");
+        BenchReport.Target small = target(BenchReport.targets(run(List.of(quick))), "20 GiB stream");
+
+        assertThat(met.status()).isEqualTo(BenchReport.Target.MET);
+        assertThat(met.detail()).contains("peak RSS client 380.0 MiB, processor 350.0 MiB");
+        assertThat(small.status()).as("a 1 GiB stream says nothing about 20 GiB").isEqualTo(BenchReport.Target.NOT_MEASURED);
+        assertThat(small.detail()).contains("measured on 1024.0 MiB, not the target's 20480.0 MiB (--quick)");
+    }
+
+    private static ScenarioResult bigStream(long bytes) {
+        ScenarioResult s = new ScenarioResult("big-stream");
+        s.fileBytes = bytes;
+        s.systemSeconds = 300.0;
+        s.peakRssClientBytes = 380L << 20;
+        s.peakRssProcessorBytes = 350L << 20;
+        return s;
+    }
 }
