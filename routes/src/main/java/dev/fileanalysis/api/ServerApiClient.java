@@ -138,6 +138,14 @@ public final class ServerApiClient {
         call("DELETE", "/api/results/" + resultId, null);
     }
 
+    /** Results one acknowledgement request may cover (the server's limit). */
+    public static final int MAX_ACKNOWLEDGEMENTS = 100;
+
+    /** Acknowledges up to {@link #MAX_ACKNOWLEDGEMENTS} results in one request. */
+    public void acknowledgeResults(List<String> resultIds) throws IOException, InterruptedException {
+        call("POST", "/api/results/acknowledgements", JSON.writeValueAsString(Map.of("results", resultIds)));
+    }
+
     // ---- processor side ----
 
     /** The claimed job, or null when no job is waiting. */

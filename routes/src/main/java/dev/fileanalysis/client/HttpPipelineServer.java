@@ -110,8 +110,8 @@ public final class HttpPipelineServer implements PipelineServer {
     }
 
     @Override
-    public void acknowledgeResult(String resultId) throws IOException, InterruptedException {
-        server.acknowledgeResult(resultId);
+    public void acknowledgeResults(List<String> resultIds) throws IOException, InterruptedException {
+        server.acknowledgeResults(resultIds);
     }
 
     private static String abbreviate(String body) {

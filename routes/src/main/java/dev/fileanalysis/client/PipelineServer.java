@@ -37,7 +37,8 @@ public interface PipelineServer {
 
     List<Result> results(String clientId) throws IOException, InterruptedException;
 
-    void acknowledgeResult(String resultId) throws IOException, InterruptedException;
+    /** The device has stored these results (at most ServerApiClient.MAX_ACKNOWLEDGEMENTS); none is offered again. */
+    void acknowledgeResults(List<String> resultIds) throws IOException, InterruptedException;
 
     /** Gives up on a job of this client: the server ends it FAILED at once and frees what it holds. */
     void abandonJob(String jobId, String reason) throws IOException, InterruptedException;

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.fileanalysis.api.ServerApiClient;
 import dev.fileanalysis.client.ClientJournal.Entry;
 import dev.fileanalysis.crypto.ClientKeyPair;
 import dev.fileanalysis.crypto.ResultCipher;
@@ -82,6 +84,24 @@ public final class ResultInbox {
      * not written (an abandoned job's result, or a results folder that cannot take it now).
      */
     public Path deliver(Result result) throws InterruptedException {
+        Stored stored = keep(result);
+        if (stored != null) {
+            acknowledge(List.of(stored.resultId()));
+        }
+        return stored == null ? null : stored.file();
+    }
+
+    /** A result this device has kept (its file written, or deliberately not written): it may be acknowledged. */
+    public record Stored(String resultId, Path file) {
+    }
+
+    /**
+     * Writes one result's file (once) without acknowledging it: what the fetch route does for each
+     * result, in parallel, before it acknowledges them together with {@link #acknowledge(List)}.
+     * Returns what to acknowledge, or null when the result must stay at the server (its file could
+     * not be written now).
+     */
+    public Stored keep(Result result) throws InterruptedException {
         try {
             Entry entry = journal.byJob(result.job()).orElse(null);
             if (entry == null) {
@@ -106,11 +126,35 @@ public final class ResultInbox {
                 }
                 LOG.info("result of {} ({}) written to {}", entry.name(), result.job(), written);
             }
-            server.acknowledgeResult(result.id());
-            return written;
+            return new Stored(result.id(), written);
         } catch (IOException e) {
-            LOG.warn("The result of job {} could not be written or acknowledged: {}", result.job(), e.getMessage());
+            LOG.warn("The result of job {} could not be written: {}", result.job(), e.getMessage());
             return null;
+        }
+    }
+
+    /**
+     * Tells the server these results are kept, in as few requests as it takes (it takes up to 100
+     * at once). Only results whose files are safely written get here, so a failed acknowledgement
+     * loses nothing: the results are offered again and found already written.
+     */
+    public void acknowledge(List<?> kept) throws InterruptedException {
+        List<String> ids = new ArrayList<>();
+        for (Object item : kept == null ? List.of() : kept) {
+            if (item instanceof Stored stored) {
+                ids.add(stored.resultId());
+            } else if (item instanceof String id) {
+                ids.add(id);
+            }
+        }
+        for (int from = 0; from < ids.size(); from += ServerApiClient.MAX_ACKNOWLEDGEMENTS) {
+            List<String> batch = ids.subList(from, Math.min(ids.size(), from + ServerApiClient.MAX_ACKNOWLEDGEMENTS));
+            try {
+                server.acknowledgeResults(batch);
+            } catch (IOException e) {
+                LOG.warn("{} result(s) could not be acknowledged ({}); they are offered again and found already written",
+                        batch.size(), e.getMessage());
+            }
         }
     }
 

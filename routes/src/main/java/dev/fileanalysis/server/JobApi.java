@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -47,6 +48,9 @@ public final class JobApi {
 
     /** How far beyond the first chunk not presigned yet a chunk may be presigned (bounds the gaps a job records). */
     static final int MAX_CHARGE_AHEAD = 256;
+
+    /** Results one acknowledgement request may cover. */
+    static final int MAX_ACKNOWLEDGEMENTS = 100;
 
     /** Chunks a single progress report may newly confirm (each is checked in storage). */
     static final int MAX_PROGRESS_STEP = 256;
@@ -148,8 +152,9 @@ public final class JobApi {
                     + "the job was not accepted.");
         }
         if (JobStore.RESERVED.equals(reserved.status())) {
-            if (jobs.register(job)) {
-                return jobs.find(id).orElseThrow().job();
+            Optional<Job> registered = jobs.register(job);
+            if (registered.isPresent()) {
+                return registered.get();
             }
         }
         Job stored = jobs.find(id).orElseThrow().job();
@@ -304,7 +309,8 @@ public final class JobApi {
                         + "the upload cannot be marked complete.");
             }
         }
-        return jobs.completeUpload(id, total);
+        // The job as read above: its status is still what each completion write is conditional on.
+        return jobs.completeUpload(job, total);
     }
 
     /**
@@ -363,6 +369,37 @@ public final class JobApi {
         }
         results.markFetched(id, Instant.now().toString());
         return Map.of("acknowledged", id);
+    }
+
+    /**
+     * Acknowledges up to {@link #MAX_ACKNOWLEDGEMENTS} results in one request. Every id is checked
+     * first (well-formed, the caller's own), so a refused request marks none of them.
+     */
+    public Map<String, Object> acknowledgeAll(@ExchangeProperty(Authorization.CALLER) Caller caller, String body) {
+        Map<String, Object> request = Json.object(body, "acknowledgement request", Set.of("results"));
+        if (!(request.get("results") instanceof List<?> ids) || ids.isEmpty() || ids.size() > MAX_ACKNOWLEDGEMENTS) {
+            throw ApiException.badRequest("Field 'results' must list 1 to " + MAX_ACKNOWLEDGEMENTS + " result ids.");
+        }
+        List<String> owned = new ArrayList<>();
+        List<String> acknowledged = new ArrayList<>();
+        for (Object raw : ids) {
+            if (!(raw instanceof String id) || !RESULT_ID.matcher(id).matches()) {
+                throw ApiException.badRequest("'" + raw + "' in 'results' is not a result id.");
+            }
+            acknowledged.add(id);
+            // Acknowledging twice (a retry after a lost answer) is the same as once: a gone result is fine.
+            String owner = results.ownerOf(id).orElse(null);
+            if (owner == null) {
+                continue;
+            }
+            if (!owner.equals(caller.subject())) {
+                throw ApiException.forbidden("Result " + id + " belongs to another user; none of the results was acknowledged.");
+            }
+            owned.add(id);
+        }
+        String now = Instant.now().toString();
+        owned.forEach(id -> results.markFetched(id, now));
+        return Map.of("acknowledged", acknowledged);
     }
 
     /** A job the caller may change: their own, in the organisation their session is bound to. */

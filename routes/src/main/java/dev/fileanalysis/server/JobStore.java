@@ -88,10 +88,10 @@ public final class JobStore {
         return Optional.of(toStoredJob(item));
     }
 
-    /** Turns a reservation into a registered job; false if it was not RESERVED any more. */
-    public boolean register(Job job) {
+    /** Turns a reservation into a registered job, returned as stored; empty if it was not RESERVED any more. */
+    public Optional<Job> register(Job job) {
         try {
-            dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(job.id())))
+            return Optional.of(toStoredJob(dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(job.id())))
                     .updateExpression("SET #status = :uploading, #version = :version, #created = :created, "
                             + "#client = :client, #signature = :signature, #chunks = :zero, #progressAt = :now")
                     .conditionExpression("#status = :reserved")
@@ -101,10 +101,9 @@ public final class JobStore {
                             ":version", s(job.version()), ":created", s(job.created()),
                             ":client", s(job.client()), ":signature", s(job.signature()), ":zero", n(0),
                             ":now", n(System.currentTimeMillis())))
-                    .build());
-            return true;
+                    .returnValues(ReturnValue.ALL_NEW).build()).attributes()).job());
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return Optional.empty();
         }
     }
 
@@ -127,11 +126,17 @@ public final class JobStore {
      * already streaming keeps PROCESSING and only learns its final chunk count.
      */
     public Job completeUpload(String id, int totalChunks) {
+        return completeUpload(find(id).orElseThrow().job(), totalChunks);
+    }
+
+    /** {@link #completeUpload(String, int)} starting from the job as the caller just read it (one read fewer). */
+    public Job completeUpload(Job seen, int totalChunks) {
+        String id = seen.id();
         // The status may change under us (a processor claims the job, or gives it back after a
         // failed attempt): each write is conditional on the status just read, and is tried again
         // if that status moved, so a completion is never silently lost.
         for (int attempt = 0; attempt < 10; attempt++) {
-            Job job = find(id).orElseThrow().job();
+            Job job = attempt == 0 ? seen : find(id).orElseThrow().job();
             if (job.uploaded() != null || Job.DONE.equals(job.status()) || Job.FAILED.equals(job.status())) {
                 // A retry of a completion that already landed, or a job that already ended.
                 return job;

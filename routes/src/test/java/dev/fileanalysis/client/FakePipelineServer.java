@@ -69,6 +69,8 @@ final class FakePipelineServer {
     final Map<String, AtomicInteger> puts = new ConcurrentHashMap<>();
     final List<Result> results = new CopyOnWriteArrayList<>();
     final List<Call> calls = new CopyOnWriteArrayList<>();
+    /** Acknowledgement requests answered (each may cover several results). */
+    final AtomicInteger acknowledgements = new AtomicInteger();
     /** Presign requests answered (each may cover several chunks). */
     final AtomicInteger presignRequests = new AtomicInteger();
 
@@ -303,12 +305,15 @@ final class FakePipelineServer {
         }
 
         @Override
-        public void acknowledgeResult(String resultId) throws IOException {
-            Result result = results.stream().filter(r -> r.id().equals(resultId)).findFirst().orElse(null);
-            String job = result == null ? null : result.job();
-            at("ack", job, -1, false);
-            results.removeIf(r -> r.id().equals(resultId));
-            at("ack", job, -1, true);
+        public void acknowledgeResults(List<String> resultIds) throws IOException {
+            acknowledgements.incrementAndGet();
+            for (String resultId : resultIds) {
+                Result result = results.stream().filter(r -> r.id().equals(resultId)).findFirst().orElse(null);
+                String job = result == null ? null : result.job();
+                at("ack", job, -1, false);
+                results.removeIf(r -> r.id().equals(resultId));
+                at("ack", job, -1, true);
+            }
         }
 
         private FakeJob known(String jobId) throws ServerCallException {

@@ -74,6 +74,31 @@ class ResultInboxCrashTest {
     }
 
     @Test
+    void resultsKeptInOnePollAreAcknowledgedTogetherInOneRequest() throws Exception {
+        List<String> jobs = new java.util.ArrayList<>(List.of(job));
+        for (String name : List.of("receipt.pdf", "contract.pdf")) {
+            Path another = Files.write(file.resolveSibling(name), name.getBytes(StandardCharsets.UTF_8));
+            jobs.add(device.uploader.upload(another.toFile()));
+        }
+        for (String each : jobs) {
+            server.addResult(each, "DONE", ResultCipher.encrypt("{\"size\":1}".getBytes(StandardCharsets.UTF_8),
+                    keys.publicKey()), null);
+        }
+        int before = server.acknowledgements.get();
+
+        List<ResultInbox.Stored> kept = new java.util.ArrayList<>();
+        for (Result result : device.inbox.fetch()) {
+            kept.add(device.inbox.keep(result));
+        }
+        assertThat(server.results).as("nothing is acknowledged while results are being kept").hasSize(3);
+        device.inbox.acknowledge(kept);
+
+        assertThat(server.acknowledgements.get() - before).as("acknowledgement requests").isEqualTo(1);
+        assertThat(server.results).isEmpty();
+        assertThat(device.resultFiles()).hasSize(3);
+    }
+
+    @Test
     void killedBeforeTheAcknowledgementTheRestartedClientOnlyAcknowledges() throws Exception {
         doneResult();
         Path crashed = temp.resolve("after-crash");

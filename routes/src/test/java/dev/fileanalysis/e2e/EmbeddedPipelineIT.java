@@ -409,6 +409,33 @@ class EmbeddedPipelineIT {
         assertThat(device.decrypt(refusedResult).path("error").asText()).contains("HTTP 413");
     }
 
+    @Test
+    void resultsAreAcknowledgedInOneRequestAndABatchWithAnotherUsersResultMarksNone() throws Exception {
+        TestClient ada = new TestClient(serverUrl, "batch-ack-ada");
+        TestClient bob = new TestClient(serverUrl, "batch-ack-bob");
+        Job adaFirst = submitWhole(ada, "1.0.0", "ada's first".getBytes(StandardCharsets.UTF_8));
+        Job adaSecond = submitWhole(ada, "1.0.0", "ada's second".getBytes(StandardCharsets.UTF_8));
+        Job bobs = submitWhole(bob, "1.0.0", "bob's".getBytes(StandardCharsets.UTF_8));
+        Result first = await().atMost(RESULT_TIMEOUT).until(() -> ada.result(adaFirst.id()).orElse(null), r -> r != null);
+        Result second = await().atMost(RESULT_TIMEOUT).until(() -> ada.result(adaSecond.id()).orElse(null), r -> r != null);
+        Result bobsResult = await().atMost(RESULT_TIMEOUT).until(() -> bob.result(bobs.id()).orElse(null), r -> r != null);
+
+        assertThatThrownBy(() -> ada.server.acknowledgeResults(List.of(first.id(), bobsResult.id())))
+                .isInstanceOf(ServerCallException.class).hasMessageContaining("403")
+                .hasMessageContaining("belongs to another user");
+        assertThat(ada.result(adaFirst.id())).as("a refused batch marks none of its results").isPresent();
+        assertThat(bob.result(bobs.id())).isPresent();
+        assertThatThrownBy(() -> ada.server.acknowledgeResults(List.of(first.id(), "not-a-result")))
+                .isInstanceOf(ServerCallException.class).hasMessageContaining("400").hasMessageContaining("not-a-result");
+
+        // Both of ada's in one request; repeating an id (a retry after a lost answer) is harmless.
+        ada.server.acknowledgeResults(List.of(first.id(), second.id(), first.id()));
+
+        assertThat(ada.result(adaFirst.id())).isEmpty();
+        assertThat(ada.result(adaSecond.id())).isEmpty();
+        assertThat(bob.result(bobs.id())).as("another user's result is untouched").isPresent();
+    }
+
     // ---- helpers ----
 
     private Job submitWhole(TestClient device, String version, byte[] content) throws Exception {
