@@ -48,11 +48,11 @@ public final class ClientKeyPair {
      */
     private static boolean signsFor(ECPrivateKey privateKey, ECPublicKey publicKey) {
         try {
-            Signature signer = Signature.getInstance("SHA256withECDSA");
+            Signature signer = P256.signature();
             signer.initSign(privateKey, P256.RANDOM);
             signer.update(PAIRING_PROBE);
             byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance("SHA256withECDSA");
+            Signature verifier = P256.signature();
             verifier.initVerify(publicKey);
             verifier.update(PAIRING_PROBE);
             return verifier.verify(signature);

@@ -14,7 +14,6 @@ import java.security.SignatureException;
  */
 public final class DeviceProof {
 
-    private static final String ALGORITHM = "SHA256withECDSA";
 
     private DeviceProof() {
     }
@@ -26,26 +25,26 @@ public final class DeviceProof {
 
     public static String sign(ClientKeyPair keys, String nonce) {
         try {
-            Signature signer = Signature.getInstance(ALGORITHM);
+            Signature signer = P256.signature();
             signer.initSign(keys.privateKey(), P256.RANDOM);
             signer.update(statement(keys.publicKey().clientId(), nonce));
             return Hex.encode(signer.sign());
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot sign with " + ALGORITHM, e);
+            throw new IllegalStateException("this JDK cannot sign with " + P256.SIGNATURE, e);
         }
     }
 
     /** True only when the device's own key signed this statement for this nonce. */
     public static boolean isValid(String clientId, String nonce, String signatureHex) {
         try {
-            Signature verifier = Signature.getInstance(ALGORITHM);
+            Signature verifier = P256.signature();
             verifier.initVerify(ClientPublicKey.fromClientId(clientId).ecPublicKey());
             verifier.update(statement(clientId, nonce));
             return verifier.verify(Hex.decode("device proof", signatureHex, -1));
         } catch (IllegalArgumentException | SignatureException malformed) {
             return false;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot verify " + ALGORITHM, e);
+            throw new IllegalStateException("this JDK cannot verify " + P256.SIGNATURE, e);
         }
     }
 }

@@ -18,7 +18,6 @@ import java.security.SignatureException;
  */
 public final class JobSignature {
 
-    private static final String ALGORITHM = "SHA256withECDSA";
 
     private JobSignature() {
     }
@@ -71,12 +70,12 @@ public final class JobSignature {
                     + " but the signing key is " + keys.publicKey().clientId());
         }
         try {
-            Signature signer = Signature.getInstance(ALGORITHM);
+            Signature signer = P256.signature();
             signer.initSign(keys.privateKey(), P256.RANDOM);
             signer.update(message);
             return unsigned.withSignature(Hex.encode(signer.sign()));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot sign with " + ALGORITHM, e);
+            throw new IllegalStateException("this JDK cannot sign with " + P256.SIGNATURE, e);
         }
     }
 
@@ -109,14 +108,14 @@ public final class JobSignature {
         }
         boolean valid;
         try {
-            Signature verifier = Signature.getInstance(ALGORITHM);
+            Signature verifier = P256.signature();
             verifier.initVerify(client.ecPublicKey());
             verifier.update(message);
             valid = verifier.verify(signature);
         } catch (SignatureException e) {
             throw new JobSignatureException(name + ": malformed signature: not a DER-encoded ECDSA signature", e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot verify " + ALGORITHM, e);
+            throw new IllegalStateException("this JDK cannot verify " + P256.SIGNATURE, e);
         }
         if (!valid) {
             throw new JobSignatureException(name + ": signature does not match the job's signed fields and client "

@@ -6,7 +6,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Provider;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECFieldFp;
@@ -16,9 +18,26 @@ import java.security.spec.ECPoint;
 import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
+import javax.crypto.KeyAgreement;
 
-/** The P-256 curve as the JDK's SunEC provider sees it, plus the SEC1 encoding Node uses on the wire. */
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+
+/**
+ * The P-256 curve, its operations, and the SEC1 encoding Node uses on the wire.
+ *
+ * <p>Signing, verifying, key generation and ECDH run on BouncyCastle's provider, passed
+ * explicitly (it is not installed for the whole JVM, so no other library's choice changes).
+ * Every job is signed by its client and verified by the server and again by its processor, and
+ * every result costs a key generation and two key agreements: on this project's 2-core machine
+ * the JDK 17 provider took 0.7 ms per verification where BouncyCastle 1.81 takes 0.14 ms, and
+ * profiling the small-files benchmark found verification the largest share of the server's work.
+ */
 final class P256 {
+
+    /** The provider of every P-256 operation here. */
+    static final Provider PROVIDER = new BouncyCastleProvider();
+    /** The one signature scheme: ECDSA over SHA-256, DER-encoded (what Node's crypto.sign produces). */
+    static final String SIGNATURE = "SHA256withECDSA";
 
     static final int FIELD_BYTES = 32;
     static final int POINT_BYTES = 1 + 2 * FIELD_BYTES;
@@ -44,9 +63,17 @@ final class P256 {
         }
     }
 
+    static Signature signature() throws GeneralSecurityException {
+        return Signature.getInstance(SIGNATURE, PROVIDER);
+    }
+
+    static KeyAgreement keyAgreement() throws GeneralSecurityException {
+        return KeyAgreement.getInstance("ECDH", PROVIDER);
+    }
+
     static KeyPair generate() {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", PROVIDER);
             generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {

@@ -97,7 +97,7 @@ public final class ResultCipher {
 
     /** SHA-256 of the shared point's X coordinate, which is what Node's ecdh.computeSecret returns. */
     private static byte[] aesKey(PrivateKey own, ECPublicKey peer) throws GeneralSecurityException {
-        KeyAgreement agreement = KeyAgreement.getInstance("ECDH");
+        KeyAgreement agreement = P256.keyAgreement();
         agreement.init(own);
         agreement.doPhase(peer, true);
         byte[] sharedX = agreement.generateSecret();
