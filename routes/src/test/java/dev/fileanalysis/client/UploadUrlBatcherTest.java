@@ -36,22 +36,26 @@ class UploadUrlBatcherTest {
         return urls;
     }
 
+    /** Set by the first request; the server answers it only once the test counts {@link #serverAnswers} down. */
+    private final CountDownLatch firstRequestSent = new CountDownLatch(1);
+    private final CountDownLatch serverAnswers = new CountDownLatch(1);
+
+    private Map<Integer, String> answerAfterTheFirstRequestIsHeld(List<ChunkUpload> chunks) throws InterruptedException {
+        Map<Integer, String> urls = answer(chunks);
+        if (requests.size() == 1) {
+            firstRequestSent.countDown();
+            assertThat(serverAnswers.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+        return urls;
+    }
+
     private static ChunkUpload chunk(int index) {
         return new ChunkUpload(index, "md5of" + index, 100 + index);
     }
 
     @Test
     void chunksThatBecomeReadyWhileARequestIsOnItsWayGoTogetherInTheNextOne() throws Exception {
-        CountDownLatch firstRequestSent = new CountDownLatch(1);
-        CountDownLatch serverAnswers = new CountDownLatch(1);
-        UploadUrlBatcher batcher = new UploadUrlBatcher(chunks -> {
-            Map<Integer, String> urls = answer(chunks);
-            if (requests.size() == 1) {
-                firstRequestSent.countDown();
-                assertThat(serverAnswers.await(10, TimeUnit.SECONDS)).isTrue();
-            }
-            return urls;
-        });
+        UploadUrlBatcher batcher = new UploadUrlBatcher(this::answerAfterTheFirstRequestIsHeld);
 
         Future<String> first = threads.submit(() -> batcher.url(chunk(0)));
         assertThat(firstRequestSent.await(10, TimeUnit.SECONDS)).isTrue();
@@ -75,16 +79,7 @@ class UploadUrlBatcherTest {
 
     @Test
     void aBatchIsNeverLargerThanTheServerTakes() throws Exception {
-        CountDownLatch firstRequestSent = new CountDownLatch(1);
-        CountDownLatch serverAnswers = new CountDownLatch(1);
-        UploadUrlBatcher batcher = new UploadUrlBatcher(chunks -> {
-            Map<Integer, String> urls = answer(chunks);
-            if (requests.size() == 1) {
-                firstRequestSent.countDown();
-                assertThat(serverAnswers.await(10, TimeUnit.SECONDS)).isTrue();
-            }
-            return urls;
-        }, 3);
+        UploadUrlBatcher batcher = new UploadUrlBatcher(this::answerAfterTheFirstRequestIsHeld, 3);
 
         List<Future<String>> all = new ArrayList<>();
         all.add(threads.submit(() -> batcher.url(chunk(0))));
