@@ -68,6 +68,11 @@ public final class ClientJournal {
     /** Where an upload stands. */
     public static final String RESERVING = "RESERVING";
     public static final String SIGNED = "SIGNED";
+    /**
+     * Registered and sending chunks. The uploader holds it in memory only: a SIGNED entry on disk
+     * registers again after a crash (harmless, and the answer says where the upload stands), so
+     * the state costs no durable write. Journals written before that keep it, and it reads back.
+     */
     public static final String UPLOADING = "UPLOADING";
     public static final String UPLOADED = "UPLOADED";
     /** Given up because the file changed or was replaced; its job's result, if any comes, is not written. */

@@ -239,46 +239,58 @@ public final class FileUploader {
             entry = entry.withSigned(signed);
             journal.record(entry);
         }
-        boolean registeredNow = false;
+        Job registered = null;
         if (ClientJournal.SIGNED.equals(entry.state())) {
-            server.registerJob(entry.signed());
+            // Not journalled as UPLOADING: after a crash from here on the entry is still SIGNED,
+            // registering again is harmless (the same signature gets the job as stored), and the
+            // answer says where the upload stands. That is one durable journal write fewer per file.
+            try {
+                registered = server.registerJob(entry.signed());
+            } catch (ServerCallException refused) {
+                if (refused.status() != 404) {
+                    throw refused;
+                }
+                // The reservation is gone (swept while this client was down): send the file afresh.
+                abandon(entry, "the server no longer knows job " + entry.job());
+                return sendLocked(path, false, restarts + 1);
+            }
             entry = entry.withState(ClientJournal.UPLOADING, null);
-            journal.record(entry);
-            registeredNow = true;
             LOG.info("uploading {} ({} bytes) as {}", entry.name(), entry.size(), entry.job());
         }
-        return uploadChunks(entry, path, identity, restarts, registeredNow);
+        return uploadChunks(entry, path, identity, restarts, registered);
     }
 
-    /** {@code registeredNow}: the job was registered by this call, so the server has none of its chunks yet. */
-    private String uploadChunks(Entry entry, Path path, FileIdentity identity, int restarts, boolean registeredNow)
+    /**
+     * {@code registered}: the job as the server answered its registration by this very call, or
+     * null to ask the server where the upload stands (a resumed upload).
+     */
+    private String uploadChunks(Entry entry, Path path, FileIdentity identity, int restarts, Job registered)
             throws IOException, InterruptedException {
         String jobId = entry.job();
         int total = entry.totalChunks();
-        int reported = 0;
-        // A job registered a moment ago has no chunks yet: asking the server would cost a round trip per file.
-        if (!registeredNow) {
+        Job job = registered;
+        if (job == null) {
             Optional<Job> remote = server.job(jobId);
             if (remote.isEmpty()) {
                 abandon(entry, "the server no longer knows job " + jobId);
                 return sendLocked(path, false, restarts + 1);
             }
-            Job job = remote.get();
-            if (job.uploaded() != null) {
-                // Completed just before a crash: only the journal did not know yet.
-                return finished(entry, 0, System.nanoTime());
-            }
-            if (Job.FAILED.equals(job.status())) {
-                if (entry.resultFile() != null) {
-                    journal.record(entry.failed(job.error(), false));
-                    return jobId;
-                }
-                // E.g. the server gave the upload up while this client was down: send the file afresh.
-                abandon(entry, "job " + jobId + " failed at the server before its upload finished (" + job.error() + ")");
-                return sendLocked(path, false, restarts + 1);
-            }
-            reported = job.chunks() == null ? 0 : Math.min(job.chunks(), total);
+            job = remote.get();
         }
+        if (job.uploaded() != null) {
+            // Completed just before a crash: only the journal did not know yet.
+            return finished(entry, 0, System.nanoTime());
+        }
+        if (Job.FAILED.equals(job.status())) {
+            if (entry.resultFile() != null) {
+                journal.record(entry.failed(job.error(), false));
+                return jobId;
+            }
+            // E.g. the server gave the upload up while this client was down: send the file afresh.
+            abandon(entry, "job " + jobId + " failed at the server before its upload finished (" + job.error() + ")");
+            return sendLocked(path, false, restarts + 1);
+        }
+        int reported = job.chunks() == null ? 0 : Math.min(job.chunks(), total);
         long started = System.nanoTime();
         Map<Integer, LandedChunk> logged = journal.landedChunks(entry);
         int sentNow;

@@ -160,8 +160,9 @@ public final class JobStore {
     }
 
     /**
-     * Oldest claimable jobs of one status, at most {@code limit}: unclaimed UPLOADING or UPLOADED
-     * jobs, or PROCESSING jobs whose holder's lease has run out (the holder died or hangs).
+     * Oldest claimable jobs of one status, at most {@code limit}: unclaimed UPLOADED jobs or
+     * UPLOADING ones with chunk 0 landed, or PROCESSING jobs whose holder's lease has run out (the
+     * holder died or hangs).
      */
     public List<Job> claimable(String status, int limit, long nowMillis) {
         List<Job> jobs = new ArrayList<>();
@@ -174,7 +175,8 @@ public final class JobStore {
             for (Map<String, AttributeValue> item : page.items()) {
                 examined++;
                 Long notBefore = longNum(item, "notBefore");
-                boolean unclaimed = !item.containsKey("processor") && (notBefore == null || notBefore <= nowMillis);
+                boolean unclaimed = !item.containsKey("processor") && (notBefore == null || notBefore <= nowMillis)
+                        && (!Job.UPLOADING.equals(status) || hasLandedChunks(item));
                 Long leaseUntil = longNum(item, "leaseUntil");
                 boolean leaseExpired = leaseUntil != null && leaseUntil < nowMillis;
                 if (Job.PROCESSING.equals(status) ? leaseExpired : unclaimed) {
@@ -187,6 +189,15 @@ public final class JobStore {
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null && examined < MAX_EXAMINED);
         return jobs;
+    }
+
+    /**
+     * A job is started on its first chunk, not before: claimed earlier, its processor would only
+     * poll until chunk 0 lands, a call per poll for nothing (most of a small file's processing).
+     */
+    private static boolean hasLandedChunks(Map<String, AttributeValue> item) {
+        Long chunks = longNum(item, "chunks");
+        return chunks != null && chunks >= 1;
     }
 
     /** Upper bound of index items one claim looks at, so a huge backlog cannot make a claim slow. */

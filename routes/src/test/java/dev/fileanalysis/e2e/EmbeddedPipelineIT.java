@@ -410,6 +410,26 @@ class EmbeddedPipelineIT {
     }
 
     @Test
+    void aJobIsClaimedOnItsFirstChunkNotBefore() throws Exception {
+        TestClient device = new TestClient(serverUrl, "first-chunk-user");
+        Job job = device.register("1.0.0");
+
+        // Registered, nothing landed: the processors (polling every 100 ms here) leave it alone.
+        await("no claim while no chunk has landed").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> device.server.job(job.id()).processor() == null);
+
+        device.uploadChunk(job, 0, randomBytes(1 << 16, 9));
+        device.server.reportUploadProgress(job.id(), 1);
+        Job claimed = await("claimed once chunk 0 landed").atMost(RESULT_TIMEOUT)
+                .until(() -> device.server.job(job.id()), now -> now.processor() != null);
+        assertThat(claimed.status()).isEqualTo(Job.PROCESSING);
+        assertThat(claimed.uploaded()).as("the upload is still open").isNull();
+        device.server.completeUpload(job.id(), 1);
+        assertThat(await().atMost(RESULT_TIMEOUT).until(() -> device.result(job.id()).orElse(null), r -> r != null).status())
+                .isEqualTo(Job.DONE);
+    }
+
+    @Test
     void resultsAreAcknowledgedInOneRequestAndABatchWithAnotherUsersResultMarksNone() throws Exception {
         TestClient ada = new TestClient(serverUrl, "batch-ack-ada");
         TestClient bob = new TestClient(serverUrl, "batch-ack-bob");
