@@ -10,6 +10,7 @@ import dev.fileanalysis.api.RetryPolicy;
 import dev.fileanalysis.api.ServerApiClient;
 import dev.fileanalysis.crypto.ClientKeyFile;
 import dev.fileanalysis.crypto.ClientKeyPair;
+import dev.fileanalysis.crypto.JobSignature;
 import dev.fileanalysis.runtime.CamelSettings;
 import dev.fileanalysis.runtime.Settings;
 import dev.fileanalysis.signin.AuthApi;
@@ -32,6 +33,8 @@ public class ClientBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext camel) throws Exception {
         Settings settings = CamelSettings.of(camel);
+        // The first job would otherwise pay for the crypto provider's start.
+        JobSignature.prepare();
         Path state = Path.of(settings.require("client.state-folder"));
         Files.createDirectories(state);
         Files.createDirectories(Path.of(settings.require("client.drop-folder")));

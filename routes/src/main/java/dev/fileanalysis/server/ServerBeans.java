@@ -13,6 +13,7 @@ import dev.fileanalysis.auth.ServiceTokenValidator;
 import dev.fileanalysis.auth.SessionTokens;
 import dev.fileanalysis.auth.TrustedIssuer;
 import dev.fileanalysis.aws.AwsClients;
+import dev.fileanalysis.crypto.JobSignature;
 import dev.fileanalysis.directory.DirectoryStore;
 import dev.fileanalysis.directory.Plans;
 import dev.fileanalysis.runtime.CamelSettings;
@@ -33,6 +34,8 @@ public class ServerBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext camel) {
         Settings settings = CamelSettings.of(camel);
+        // The first job would otherwise pay for the crypto provider's start.
+        JobSignature.prepare();
         Clock clock = Clock.systemUTC();
         AwsClients aws = new AwsClients(settings);
         var dynamo = aws.dynamoDb();
