@@ -117,11 +117,7 @@ class SessionTokensTest {
         SessionTokens tokens = tokens();
         String original = tokens.issue(ADA);
         assertThat(tokens.verify(original)).isEqualTo(ADA);
-        String[] parts = original.split("\\.");
-        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
-                .replace("org-analytical", "org-victim");
-        String altered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        String altered = movedToAnotherOrganisation(original);
 
         assertRefused(() -> tokens.verify(altered)).hasMessageContaining("signature is invalid");
         assertThat(tokens.verify(original)).isEqualTo(ADA);
@@ -130,11 +126,7 @@ class SessionTokensTest {
     @Test
     void aTokenWhoseClaimsWereAlteredIsRefused() {
         SessionTokens tokens = tokens();
-        String[] parts = tokens.issue(ADA).split("\\.");
-        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
-                .replace("org-analytical", "org-victim");
-        String altered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        String altered = movedToAnotherOrganisation(tokens.issue(ADA));
 
         assertRefused(() -> tokens.verify(altered)).hasMessageContaining("signature is invalid");
     }
@@ -348,5 +340,14 @@ class SessionTokensTest {
     private static AbstractThrowableAssert<?, ? extends Throwable> assertRefused(ThrowingCallable call) {
         return assertThatThrownBy(call).isInstanceOf(ApiException.class)
                 .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(401));
+    }
+
+    /** The token with its organisation claim rewritten and its original signature kept. */
+    private static String movedToAnotherOrganisation(String token) {
+        String[] parts = token.split("\\.");
+        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                .replace("org-analytical", "org-victim");
+        return parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
     }
 }

@@ -1,6 +1,7 @@
 package dev.fileanalysis.client;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class UploadUrlBatcherTest {
 
@@ -120,12 +122,8 @@ class UploadUrlBatcherTest {
         assertThatThrownBy(() -> batcher.url(chunk(7))).isInstanceOf(IOException.class).hasMessageContaining("chunk 7");
     }
 
-    /** Waits until {@code count} threads are parked in the batcher (waiting, not spinning: their state says so). */
-    private static void awaitWaiting(UploadUrlBatcher batcher, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (batcher.waitingChunks() < count) {
-            assertThat(System.nanoTime()).as("%d chunks waiting", count).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    /** Waits until {@code count} chunks are waiting in the batcher for the request on its way to come back. */
+    private static void awaitWaiting(UploadUrlBatcher batcher, int count) {
+        await(count + " chunks waiting").atMost(Duration.ofSeconds(10)).until(() -> batcher.waitingChunks() >= count);
     }
 }
