@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -96,12 +98,12 @@ public final class ServerApiClient {
 
     /** Presigned PUTs for several chunks of a job in one request (at most {@link #MAX_PRESIGN_BATCH}), by chunk index. */
     public Map<Integer, String> presignUploads(String jobId, List<ChunkUpload> chunks) throws IOException, InterruptedException {
-        List<Map<String, Object>> wanted = new java.util.ArrayList<>(chunks.size());
+        List<Map<String, Object>> wanted = new ArrayList<>(chunks.size());
         for (ChunkUpload chunk : chunks) {
             wanted.add(Map.of("index", chunk.index(), "md5", chunk.md5(), "size", chunk.size()));
         }
         JsonNode answer = call("POST", "/api/jobs/" + jobId + "/chunk-uploads", JSON.writeValueAsString(Map.of("chunks", wanted)));
-        Map<Integer, String> urls = new java.util.HashMap<>();
+        Map<Integer, String> urls = new HashMap<>();
         for (JsonNode url : answer.path("urls")) {
             urls.put(url.path("index").asInt(), url.path("url").asText());
         }

@@ -10,7 +10,7 @@ import dev.fileanalysis.api.RetryPolicy;
 import dev.fileanalysis.api.ServerApiClient;
 import dev.fileanalysis.crypto.ClientKeyFile;
 import dev.fileanalysis.crypto.ClientKeyPair;
-import dev.fileanalysis.crypto.JobSignature;
+import dev.fileanalysis.crypto.CryptoWarmUp;
 import dev.fileanalysis.runtime.CamelSettings;
 import dev.fileanalysis.runtime.Settings;
 import dev.fileanalysis.signin.AuthApi;
@@ -34,7 +34,7 @@ public class ClientBeans implements CamelConfiguration {
     public void configure(CamelContext camel) throws Exception {
         Settings settings = CamelSettings.of(camel);
         // The first job would otherwise pay for the crypto provider's start.
-        JobSignature.prepare();
+        CryptoWarmUp.run();
         Path state = Path.of(settings.require("client.state-folder"));
         Files.createDirectories(state);
         Files.createDirectories(Path.of(settings.require("client.drop-folder")));

@@ -57,7 +57,7 @@ public final class ClientKeyPair {
             verifier.update(PAIRING_PROBE);
             return verifier.verify(signature);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot sign with SHA256withECDSA", e);
+            throw new IllegalStateException("the crypto provider cannot sign with SHA256withECDSA", e);
         }
     }
 

@@ -30,7 +30,7 @@ public final class DeviceProof {
             signer.update(statement(keys.publicKey().clientId(), nonce));
             return Hex.encode(signer.sign());
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot sign with " + P256.SIGNATURE, e);
+            throw new IllegalStateException("the crypto provider cannot sign with " + P256.SIGNATURE, e);
         }
     }
 
@@ -44,7 +44,7 @@ public final class DeviceProof {
         } catch (IllegalArgumentException | SignatureException malformed) {
             return false;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot verify " + P256.SIGNATURE, e);
+            throw new IllegalStateException("the crypto provider cannot verify " + P256.SIGNATURE, e);
         }
     }
 }

@@ -18,7 +18,6 @@ import java.security.SignatureException;
  */
 public final class JobSignature {
 
-
     private JobSignature() {
     }
 
@@ -75,7 +74,7 @@ public final class JobSignature {
             signer.update(message);
             return unsigned.withSignature(Hex.encode(signer.sign()));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot sign with " + P256.SIGNATURE, e);
+            throw new IllegalStateException("the crypto provider cannot sign with " + P256.SIGNATURE, e);
         }
     }
 
@@ -115,36 +114,11 @@ public final class JobSignature {
         } catch (SignatureException e) {
             throw new JobSignatureException(name + ": malformed signature: not a DER-encoded ECDSA signature", e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot verify " + P256.SIGNATURE, e);
+            throw new IllegalStateException("the crypto provider cannot verify " + P256.SIGNATURE, e);
         }
         if (!valid) {
             throw new JobSignatureException(name + ": signature does not match the job's signed fields and client "
                     + "key (a signed field was changed, or another key signed it)");
-        }
-    }
-
-    /**
-     * Signs and verifies a throwaway job once, and encrypts and decrypts a throwaway result, so
-     * that a role's first real job does not pay for loading the crypto provider and running its
-     * code cold. A processor claims a job only once chunk 0 has landed, and on a busy 2-core
-     * machine that start-up cost (about a second) fell straight on the time to the engine's first
-     * byte. Called once as each role starts.
-     */
-    public static void prepare() {
-        ClientKeyPair throwaway = ClientKeyPair.generate();
-        Job job = sign(Job.unsigned("job-00000000-0000-4000-8000-000000000000", "1.0.0", "2026-01-01T00:00:00.000Z",
-                "bucket", "region", "file-00000000-0000-4000-8000-000000000000", throwaway.publicKey().clientId()), throwaway);
-        if (!isValid(job)) {
-            throw new IllegalStateException("the crypto provider failed its own sign-and-verify check");
-        }
-        byte[] sample = "{}".getBytes(StandardCharsets.UTF_8);
-        try {
-            if (!java.util.Arrays.equals(ResultCipher.decrypt(ResultCipher.encrypt(sample, throwaway.publicKey()), throwaway),
-                    sample)) {
-                throw new IllegalStateException("the crypto provider failed its own encrypt-and-decrypt check");
-            }
-        } catch (PayloadAuthenticationException e) {
-            throw new IllegalStateException("the crypto provider failed its own encrypt-and-decrypt check", e);
         }
     }
 

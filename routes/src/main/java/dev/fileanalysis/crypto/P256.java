@@ -77,7 +77,7 @@ final class P256 {
             generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot generate P-256 keys", e);
+            throw new IllegalStateException("the crypto provider cannot generate P-256 keys", e);
         }
     }
 

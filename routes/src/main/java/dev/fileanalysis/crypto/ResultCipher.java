@@ -44,7 +44,7 @@ public final class ResultCipher {
             Arrays.fill(aesKey, (byte) 0);
             sealed = cipher.doFinal(plaintext);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot do ECDH P-256 with AES-256-GCM", e);
+            throw new IllegalStateException("the crypto providers cannot do ECDH P-256 with AES-256-GCM", e);
         }
         // The JDK appends the tag to the ciphertext; the wire format carries it as its own field.
         int ciphertextLength = sealed.length - TAG_BYTES;
@@ -91,7 +91,7 @@ public final class ResultCipher {
             throw new PayloadAuthenticationException("result payload failed authentication: it was tampered with "
                     + "or encrypted to a key other than " + keys.publicKey().clientId(), e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot do ECDH P-256 with AES-256-GCM", e);
+            throw new IllegalStateException("the crypto providers cannot do ECDH P-256 with AES-256-GCM", e);
         }
     }
 

@@ -31,11 +31,10 @@ public final class ChunkStream extends InputStream {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChunkStream.class);
     /**
-     * Waiting for the next chunk to land, the stream asks again after 50 ms, doubling up to 250 ms.
-     * A job is claimed as soon as it is registered, before chunk 0 has landed: with a longer
-     * ceiling (it was 1 s) the benchmark saw chunk 0 sit in storage for a second before the
-     * processor asked again, which is most of the time to the engine's first byte. At 250 ms a
-     * waiting job costs the server four cheap reads a second.
+     * Waiting for the next chunk of a live upload to land, the stream asks again after 50 ms,
+     * doubling up to 250 ms. With a longer ceiling (it was 1 s) the benchmark saw a landed chunk
+     * sit in storage for up to a second before the processor asked again. At 250 ms a waiting job
+     * costs the server four cheap reads a second.
      */
     private static final Duration FIRST_POLL = Duration.ofMillis(50);
     private static final Duration LONGEST_POLL = Duration.ofMillis(250);

@@ -7,7 +7,7 @@ import java.util.UUID;
 
 import dev.fileanalysis.api.ServerApiClient;
 import dev.fileanalysis.api.TokenSource;
-import dev.fileanalysis.crypto.JobSignature;
+import dev.fileanalysis.crypto.CryptoWarmUp;
 import dev.fileanalysis.runtime.CamelSettings;
 import dev.fileanalysis.runtime.Settings;
 import org.apache.camel.CamelConfiguration;
@@ -25,7 +25,7 @@ public class ProcessorBeans implements CamelConfiguration {
     public void configure(CamelContext camel) {
         Settings settings = CamelSettings.of(camel);
         // The first claimed job would otherwise pay for the crypto provider's start.
-        JobSignature.prepare();
+        CryptoWarmUp.run();
         String processorId = "processor-" + UUID.randomUUID();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         TokenSource tokens = new TokenSource(http, URI.create(settings.require("oidc.token-url")),

@@ -13,7 +13,7 @@ import dev.fileanalysis.auth.ServiceTokenValidator;
 import dev.fileanalysis.auth.SessionTokens;
 import dev.fileanalysis.auth.TrustedIssuer;
 import dev.fileanalysis.aws.AwsClients;
-import dev.fileanalysis.crypto.JobSignature;
+import dev.fileanalysis.crypto.CryptoWarmUp;
 import dev.fileanalysis.directory.DirectoryStore;
 import dev.fileanalysis.directory.Plans;
 import dev.fileanalysis.runtime.CamelSettings;
@@ -35,7 +35,7 @@ public class ServerBeans implements CamelConfiguration {
     public void configure(CamelContext camel) {
         Settings settings = CamelSettings.of(camel);
         // The first job would otherwise pay for the crypto provider's start.
-        JobSignature.prepare();
+        CryptoWarmUp.run();
         Clock clock = Clock.systemUTC();
         AwsClients aws = new AwsClients(settings);
         var dynamo = aws.dynamoDb();
