@@ -1,7 +1,6 @@
 package dev.fileanalysis.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -399,14 +398,17 @@ public final class Bench {
             command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-XX:+UseSerialGC",
                     "-cp", System.getProperty("java.class.path"), LinkedPlainUpload.class.getName(),
                     system.data().resolve("devstack.properties").toString(), key, file.toString()));
-            Process upload = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String printed;
-            try (InputStream in = upload.getInputStream()) {
-                printed = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            if (!upload.waitFor(10, TimeUnit.MINUTES) || upload.exitValue() != 0 || !printed.contains("seconds=")) {
+            // Its output goes to a file, so that the wait below can time out (reading a pipe would not).
+            Path output = Files.createDirectories(scratch).resolve("linked-plain-upload.log");
+            Process upload = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            boolean ended = upload.waitFor(10, TimeUnit.MINUTES);
+            if (!ended) {
                 upload.destroyForcibly();
-                throw new IOException("the plain upload behind the link failed: " + printed.trim());
+            }
+            String printed = Files.readString(output, StandardCharsets.UTF_8);
+            if (!ended || upload.exitValue() != 0 || !printed.contains("seconds=")) {
+                throw new IOException("the plain upload behind the link " + (ended ? "failed" : "took over 10 minutes")
+                        + ": " + printed.trim());
             }
             String value = printed.substring(printed.lastIndexOf("seconds=") + "seconds=".length()).trim().split("\\s+")[0];
             result.plainUploadSeconds = Double.parseDouble(value);
