@@ -1,0 +1,64 @@
+package dev.fileanalysis.processor;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.fileanalysis.apiclient.ServerApiClient;
+import dev.fileanalysis.apiclient.ServerCallException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this processor's claims alive: the renew-leases route calls {@link #renewAll()} well
+ * within the lease. A job whose renewal is refused was taken over (this processor was too slow
+ * or cut off); its work stops at the next chunk, and its result would be refused anyway.
+ */
+public final class LeaseKeeper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
+
+    private final ServerApiClient server;
+    private final String processorId;
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    private final Set<String> lost = ConcurrentHashMap.newKeySet();
+
+    public LeaseKeeper(ServerApiClient server, String processorId) {
+        this.server = server;
+        this.processorId = processorId;
+    }
+
+    public void hold(String jobId) {
+        lost.remove(jobId);
+        held.add(jobId);
+    }
+
+    public void letGo(String jobId) {
+        held.remove(jobId);
+        lost.remove(jobId);
+    }
+
+    public boolean lost(String jobId) {
+        return lost.contains(jobId);
+    }
+
+    public int renewAll() {
+        int renewed = 0;
+        for (String jobId : held) {
+            try {
+                server.renewLease(jobId, processorId);
+                renewed++;
+            } catch (ServerCallException refused) {
+                if (refused.status() == 409 || refused.status() == 403) {
+                    LOG.warn("lost job {}: {}", jobId, refused.getMessage());
+                    lost.add(jobId);
+                    held.remove(jobId);
+                } else {
+                    LOG.warn("could not renew the lease of job {}: {}", jobId, refused.getMessage());
+                }
+            } catch (Exception e) {
+                LOG.warn("could not renew the lease of job {}: {}", jobId, e.getMessage());
+            }
+        }
+        return renewed;
+    }
+}

@@ -1,7 +1,0 @@
-package dev.fileanalysis.directory;
-
-import java.util.List;
-
-/** Who signed in, every organisation they belong to afterwards, and whether this sign-in created them. */
-public record SignInOutcome(User user, List<Membership> memberships, boolean newUser) {
-}

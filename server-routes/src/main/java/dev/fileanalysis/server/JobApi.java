@@ -1,0 +1,459 @@
+package dev.fileanalysis.server;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import dev.fileanalysis.server.auth.Caller;
+import dev.fileanalysis.crypto.JobSignature;
+import dev.fileanalysis.server.directory.DirectoryStore;
+import dev.fileanalysis.server.directory.Organisation;
+import dev.fileanalysis.server.directory.Plan;
+import dev.fileanalysis.server.directory.Plans;
+import dev.fileanalysis.model.Job;
+import dev.fileanalysis.model.Result;
+import dev.fileanalysis.server.JobStore.StoredJob;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.semver4j.Semver;
+
+/**
+ * What the client side of the API does: reserve a job, register the signed job, get presigned
+ * PUTs for its chunks, report upload progress and completion, fetch and acknowledge results.
+ * Jobs belong to the organisation the session is bound to; only their owner changes them (members
+ * read their own, viewers, admins and owners read all of the organisation's). Results go only to
+ * the user whose device the job was encrypted for. Plan limits are charged where the bytes are
+ * handed out: at presigning.
+ */
+public final class JobApi {
+
+    static final Pattern JOB_ID = Pattern.compile("job-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    static final Pattern FILE_ID = Pattern.compile("file-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    static final Pattern RESULT_ID = Pattern.compile("result-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    static final Pattern CLIENT_ID = Pattern.compile("client-04[0-9a-f]{128}");
+    static final Pattern CREATED = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
+    static final Pattern MD5_BASE64 = Pattern.compile("[A-Za-z0-9+/]{22}==");
+
+    /** How far beyond the first chunk not presigned yet a chunk may be presigned (bounds the gaps a job records). */
+    static final int MAX_CHARGE_AHEAD = 256;
+
+    /** Results one acknowledgement request may cover. */
+    static final int MAX_ACKNOWLEDGEMENTS = 100;
+
+    /** Chunks a single progress report may newly confirm (each is checked in storage). */
+    static final int MAX_PROGRESS_STEP = 256;
+
+    private static final Set<String> JOB_FIELDS = Set.of("id", "version", "created", "bucket", "region", "file",
+            "client", "signature");
+
+    private final JobStore jobs;
+    private final ResultStore results;
+    private final ChunkStorage chunks;
+    private final String region;
+    private final int maxChunks;
+    private final long maxChunkBytes;
+    private final DirectoryStore directory;
+    private final Plans plans;
+
+    public JobApi(JobStore jobs, ResultStore results, ChunkStorage chunks, String region, int maxChunks, long maxChunkBytes,
+                  DirectoryStore directory, Plans plans) {
+        this.jobs = jobs;
+        this.results = results;
+        this.chunks = chunks;
+        this.region = region;
+        this.maxChunks = maxChunks;
+        this.maxChunkBytes = maxChunkBytes;
+        this.directory = directory;
+        this.plans = plans;
+    }
+
+    /**
+     * Reserves a job id and its chunk location. The optional {@code request} id makes the call
+     * idempotent: ids are derived from the caller and the request, so a retried request gets the
+     * reservation it already has instead of a second one.
+     */
+    public Map<String, Object> reserve(@ExchangeProperty(Authorization.CALLER) Caller caller, String body) {
+        String request = null;
+        if (body != null && !body.isBlank()) {
+            Map<String, Object> fields = Json.object(body, "reservation request", Set.of("request", "bytes"));
+            if (fields.containsKey("request")) {
+                request = Json.string(fields, "request", "reservation request");
+                if (request.length() > 100) {
+                    throw ApiException.badRequest("Field 'request' of the reservation request must be at most 100 characters.");
+                }
+            }
+            if (fields.containsKey("bytes")) {
+                if (!(fields.get("bytes") instanceof Number bytes) || bytes.longValue() < 0) {
+                    throw ApiException.badRequest("Field 'bytes' of the reservation request must be the file's size in bytes.");
+                }
+                planOf(caller.organisation()).requireFileFits(bytes.longValue());
+            }
+        }
+        String id;
+        String file;
+        if (request == null) {
+            id = "job-" + UUID.randomUUID();
+            file = "file-" + UUID.randomUUID();
+        } else {
+            String seed = caller.subject() + "\n" + request;
+            id = "job-" + UUID.nameUUIDFromBytes(("job\n" + seed).getBytes(StandardCharsets.UTF_8));
+            file = "file-" + UUID.nameUUIDFromBytes(("file\n" + seed).getBytes(StandardCharsets.UTF_8));
+        }
+        if (!jobs.reserve(id, caller.subject(), caller.organisation(), chunks.bucket(), region, file)) {
+            StoredJob existing = jobs.find(id).orElseThrow();
+            if (!caller.subject().equals(existing.owner()) || !caller.organisation().equals(existing.organisation())) {
+                throw ApiException.conflict("Reservation request " + request + " is already used.");
+            }
+        }
+        Map<String, Object> reservation = new LinkedHashMap<>();
+        reservation.put("id", id);
+        reservation.put("bucket", chunks.bucket());
+        reservation.put("region", region);
+        reservation.put("file", file);
+        return reservation;
+    }
+
+    /** Registers the job the client built and signed from its reservation; a retry of the same job is harmless. */
+    public Job register(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id, String body) {
+        Map<String, Object> fields = Json.object(body, "job", JOB_FIELDS);
+        Job job = Job.unsigned(Json.string(fields, "id", "job"), Json.string(fields, "version", "job"),
+                Json.string(fields, "created", "job"), Json.string(fields, "bucket", "job"),
+                Json.string(fields, "region", "job"), Json.string(fields, "file", "job"),
+                Json.string(fields, "client", "job")).withSignature(Json.string(fields, "signature", "job"));
+        if (!job.id().equals(id)) {
+            throw ApiException.badRequest("The job's id " + job.id() + " does not match the URL's " + id + ".");
+        }
+        checkFormats(job);
+        StoredJob reservation = owned(caller, id);
+        // Results are encrypted to this key and offered to its owner: it must be one of the caller's devices.
+        if (!caller.subject().equals(directory.deviceOwner(job.client()).orElse(null))) {
+            throw ApiException.forbidden("The job's client key is not one of your registered devices; sign in on that device "
+                    + "(which registers it) before uploading from it.");
+        }
+        Job reserved = reservation.job();
+        if (!job.bucket().equals(reserved.bucket()) || !job.region().equals(reserved.region())
+                || !job.file().equals(reserved.file())) {
+            throw ApiException.badRequest("Job " + id + " names a bucket, region or file other than the ones reserved for it.");
+        }
+        if (!JobSignature.isValid(job)) {
+            throw ApiException.badRequest("The signature of job " + id + " does not match its fields and client key; "
+                    + "the job was not accepted.");
+        }
+        if (JobStore.RESERVED.equals(reserved.status())) {
+            Optional<Job> registered = jobs.register(job);
+            if (registered.isPresent()) {
+                return registered.get();
+            }
+        }
+        Job stored = jobs.find(id).orElseThrow().job();
+        if (job.signature().equals(stored.signature())) {
+            return stored;
+        }
+        throw ApiException.conflict("Job " + id + " is already registered with another signature.");
+    }
+
+    public Job get(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id) {
+        StoredJob stored = inOrganisation(caller, id);
+        if (!caller.seesWholeOrganisation() && !caller.subject().equals(stored.owner())) {
+            throw ApiException.forbidden("Job " + id + " belongs to another member; members see their own jobs.");
+        }
+        return stored.job();
+    }
+
+    /**
+     * Presigned PUTs for chunks of the caller's job that is still uploading. Each URL's signature
+     * covers the chunk's Content-MD5 and length.
+     */
+    public Map<String, Object> presignUploads(@ExchangeProperty(Authorization.CALLER) Caller caller,
+                                              @Header("id") String id, String body) {
+        StoredJob stored = owned(caller, id);
+        Job job = stored.job();
+        if (job.uploaded() != null || !(Job.UPLOADING.equals(job.status()) || Job.PROCESSING.equals(job.status()))) {
+            throw ApiException.conflict("Job " + id + " is not uploading (status " + job.status() + "); no more chunks can be sent.");
+        }
+        Map<String, Object> request = Json.object(body, "chunk upload request", Set.of("chunks"));
+        if (!(request.get("chunks") instanceof List<?> wanted) || wanted.isEmpty() || wanted.size() > 64) {
+            throw ApiException.badRequest("Field 'chunks' must list 1 to 64 chunks as {index, md5, size}.");
+        }
+        SortedMap<Integer, Long> sizes = new TreeMap<>();
+        Map<Integer, String> md5s = new java.util.LinkedHashMap<>();
+        for (Object entry : wanted) {
+            if (!(entry instanceof Map<?, ?> raw)) {
+                throw ApiException.badRequest("Each entry of 'chunks' must be an object {index, md5, size}.");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> chunk = (Map<String, Object>) raw;
+            int index = Json.integer(chunk, "index", "chunk", 0, maxChunks - 1);
+            String md5 = Json.string(chunk, "md5", "chunk");
+            if (!MD5_BASE64.matcher(md5).matches()) {
+                throw ApiException.badRequest("Chunk " + index + ": 'md5' must be the base64 MD5 of the chunk (24 characters).");
+            }
+            long size = Json.integer(chunk, "size", "chunk", 1, (int) Math.min(Integer.MAX_VALUE, maxChunkBytes));
+            sizes.put(index, size);
+            md5s.put(index, md5);
+        }
+        // Charged before any URL is signed: a refused request hands out nothing.
+        charge(stored, sizes);
+        List<Map<String, Object>> urls = new ArrayList<>();
+        md5s.forEach((index, md5) -> urls.add(Map.of("index", index,
+                "url", chunks.presignUpload(job.file(), index, md5, sizes.get(index)).toString())));
+        return Map.of("job", id, "urls", urls);
+    }
+
+    /**
+     * Charges the plan for chunks presigned for the first time, each at the size its URL allows.
+     * Chunks are compressed in parallel and presigned as they finish, so not in order: the job
+     * keeps a mark ("chunks below this were presigned") and the gaps below it that were skipped;
+     * a chunk at or above the mark, or in a gap, is charged, and a URL asked for again (expired,
+     * refused) is free. The organisation's counter is charged first, conditionally, so usage never
+     * passes the limit; then the job's record, conditional on its version: if another request of
+     * the same job moved it meanwhile, the charge is refunded and worked out again. A crash
+     * between the two writes over-charges one request's chunks, never under-charges.
+     */
+    private void charge(StoredJob requested, SortedMap<Integer, Long> sizes) {
+        String id = requested.job().id();
+        if (sizes.lastKey() >= MAX_CHARGE_AHEAD + requested.charged().mark()) {
+            throw ApiException.badRequest("Chunk " + sizes.lastKey() + " of job " + id + " is too far ahead: presign chunks at most "
+                    + MAX_CHARGE_AHEAD + " beyond the first one not presigned yet (" + requested.charged().mark() + ").");
+        }
+        Organisation organisation = directory.organisation(requested.organisation()).orElseThrow(() -> ApiException.forbidden(
+                "The organisation of job " + id + " no longer exists."));
+        StoredJob stored = requested;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            JobStore.Charged seen = stored.charged();
+            SortedSet<Integer> gaps = new TreeSet<>(seen.gaps());
+            long bytes = 0;
+            for (Map.Entry<Integer, Long> chunk : sizes.entrySet()) {
+                if (chunk.getKey() >= seen.mark() || gaps.remove(chunk.getKey())) {
+                    bytes += chunk.getValue();
+                }
+            }
+            if (bytes == 0) {
+                return;
+            }
+            int mark = Math.max(seen.mark(), sizes.lastKey() + 1);
+            for (int index = seen.mark(); index < mark; index++) {
+                if (!sizes.containsKey(index)) {
+                    gaps.add(index);
+                }
+            }
+            int newJobs = seen.mark() == 0 ? 1 : 0;
+            directory.charge(organisation.id(), plans.planOf(organisation), bytes, newJobs);
+            if (jobs.recordCharged(id, seen, new JobStore.Charged(mark, gaps, seen.version() + 1))) {
+                return;
+            }
+            directory.refund(organisation.id(), bytes, newJobs);
+            stored = jobs.find(id).orElseThrow(() -> ApiException.notFound("Job " + id + " not found."));
+        }
+        throw ApiException.conflict("Chunks of job " + id + " kept being presigned by other requests at the same time; ask again.");
+    }
+
+    /** Raises the count of chunks landed contiguously from 0, after checking the last of them is in S3. */
+    public Job recordProgress(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id, String body) {
+        Job job = owned(caller, id).job();
+        int landed = Json.integer(Json.object(body, "upload progress", Set.of("chunks")), "chunks", "upload progress", 1, maxChunks);
+        int known = job.chunks() == null ? 0 : job.chunks();
+        if (landed <= known) {
+            // A report that goes backwards (a late or repeated one) changes nothing.
+            return job;
+        }
+        if (landed - known > MAX_PROGRESS_STEP) {
+            throw ApiException.badRequest("Progress of job " + id + " may advance at most " + MAX_PROGRESS_STEP
+                    + " chunks per report (from " + known + " to " + landed + " asked).");
+        }
+        // The count means "landed contiguously from 0": every chunk it newly covers must be there.
+        for (int index = known; index < landed; index++) {
+            if (!chunks.exists(job.file(), index)) {
+                throw ApiException.conflict("Chunk " + index + " of job " + id + " has not landed in storage; "
+                        + "upload it before reporting " + landed + " chunks.");
+            }
+        }
+        return jobs.recordUploadProgress(id, landed);
+    }
+
+    public Job complete(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id, String body) {
+        Job job = owned(caller, id).job();
+        int total = Json.integer(Json.object(body, "upload completion", Set.of("chunks")), "chunks", "upload completion", 1, maxChunks);
+        if (job.uploaded() != null) {
+            if (job.totalChunks() != null && job.totalChunks() == total) {
+                return job;
+            }
+            throw ApiException.conflict("Job " + id + " was already completed with " + job.totalChunks() + " chunks.");
+        }
+        if (JobStore.RESERVED.equals(job.status())) {
+            throw ApiException.conflict("Job " + id + " has not been registered yet; register the signed job first.");
+        }
+        int known = job.chunks() == null ? 0 : job.chunks();
+        if (total < known) {
+            throw ApiException.badRequest("Job " + id + " already has " + known + " chunks; it cannot complete with " + total + ".");
+        }
+        if (total - known > MAX_PROGRESS_STEP) {
+            throw ApiException.badRequest("Report progress of job " + id + " before completing it: " + (total - known)
+                    + " chunks are not confirmed yet (at most " + MAX_PROGRESS_STEP + " at once).");
+        }
+        for (int index = known; index < total; index++) {
+            if (!chunks.exists(job.file(), index)) {
+                throw ApiException.conflict("Chunk " + index + " of job " + id + " has not landed in storage; "
+                        + "the upload cannot be marked complete.");
+            }
+        }
+        // The job as read above: its status is still what each completion write is conditional on.
+        return jobs.completeUpload(job, total);
+    }
+
+    /**
+     * The client gives up on its own job (the file changed or disappeared mid-upload): the job ends
+     * FAILED at once, its chunks are deleted, and a processor streaming it lets go, instead of
+     * waiting for the sweep's abandon timeout. Repeating it, or abandoning an ended job, is harmless.
+     */
+    public Job abandon(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id, String body) {
+        Map<String, Object> request = Json.object(body, "abandon request", Set.of("reason"));
+        String reason = request.get("reason") instanceof String text && !text.isBlank() ? text : "the client gave up on it";
+        if (reason.length() > 500) {
+            reason = reason.substring(0, 500);
+        }
+        for (int attempt = 0; attempt < 5; attempt++) {
+            StoredJob stored = owned(caller, id);
+            Job job = stored.job();
+            if (Job.DONE.equals(job.status()) || Job.FAILED.equals(job.status())) {
+                return job;
+            }
+            String resultId = ResultStore.idFor(id);
+            String error = "Upload abandoned by its client: " + reason + ".";
+            if (jobs.abandonByClient(job, error, resultId)) {
+                if (job.client() != null) {
+                    results.putOnce(new Result(resultId, id, job.client(), Job.FAILED, null, error, Instant.now().toString()),
+                            stored.owner());
+                }
+                chunks.deleteAll(job.file());
+                return jobs.find(id).orElseThrow().job();
+            }
+        }
+        throw ApiException.conflict("Job " + id + " keeps changing; try abandoning it again.");
+    }
+
+    public List<Result> results(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("client") String client) {
+        if (client == null || !CLIENT_ID.matcher(client).matches()) {
+            throw ApiException.badRequest("Query parameter 'client' must be a client id (client- and 130 hex characters).");
+        }
+        if (!caller.subject().equals(directory.deviceOwner(client).orElse(null))) {
+            throw ApiException.forbidden("Device " + abbreviate(client) + " is not one of your devices; results go only to the "
+                    + "user whose device they are encrypted for.");
+        }
+        return results.forClient(client, caller.subject(), 100);
+    }
+
+    public Map<String, Object> acknowledge(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id) {
+        if (id == null || !RESULT_ID.matcher(id).matches()) {
+            throw ApiException.badRequest("'" + id + "' is not a result id.");
+        }
+        // Acknowledging twice (a retry after a lost answer) is the same as once.
+        String owner = results.ownerOf(id).orElse(null);
+        if (owner == null) {
+            return Map.of("acknowledged", id);
+        }
+        if (!owner.equals(caller.subject())) {
+            throw ApiException.forbidden("Result " + id + " belongs to another user.");
+        }
+        results.markFetched(id, Instant.now().toString());
+        return Map.of("acknowledged", id);
+    }
+
+    /**
+     * Acknowledges up to {@link #MAX_ACKNOWLEDGEMENTS} results in one request. Every id is checked
+     * first (well-formed, the caller's own), so a refused request marks none of them.
+     */
+    public Map<String, Object> acknowledgeAll(@ExchangeProperty(Authorization.CALLER) Caller caller, String body) {
+        Map<String, Object> request = Json.object(body, "acknowledgement request", Set.of("results"));
+        if (!(request.get("results") instanceof List<?> ids) || ids.isEmpty() || ids.size() > MAX_ACKNOWLEDGEMENTS) {
+            throw ApiException.badRequest("Field 'results' must list 1 to " + MAX_ACKNOWLEDGEMENTS + " result ids.");
+        }
+        List<String> owned = new ArrayList<>();
+        List<String> acknowledged = new ArrayList<>();
+        for (Object raw : ids) {
+            if (!(raw instanceof String id) || !RESULT_ID.matcher(id).matches()) {
+                throw ApiException.badRequest("'" + raw + "' in 'results' is not a result id.");
+            }
+            acknowledged.add(id);
+            // Acknowledging twice (a retry after a lost answer) is the same as once: a gone result is fine.
+            String owner = results.ownerOf(id).orElse(null);
+            if (owner == null) {
+                continue;
+            }
+            if (!owner.equals(caller.subject())) {
+                throw ApiException.forbidden("Result " + id + " belongs to another user; none of the results was acknowledged.");
+            }
+            owned.add(id);
+        }
+        String now = Instant.now().toString();
+        owned.forEach(id -> results.markFetched(id, now));
+        return Map.of("acknowledged", acknowledged);
+    }
+
+    /** A job the caller may change: their own, in the organisation their session is bound to. */
+    private StoredJob owned(Caller caller, String id) {
+        StoredJob stored = inOrganisation(caller, id);
+        if (!caller.subject().equals(stored.owner())) {
+            throw ApiException.forbidden("Job " + id + " belongs to another member; only its owner changes it.");
+        }
+        return stored;
+    }
+
+    private StoredJob inOrganisation(Caller caller, String id) {
+        if (id == null || !JOB_ID.matcher(id).matches()) {
+            throw ApiException.badRequest("'" + id + "' is not a job id (job- and a UUID).");
+        }
+        StoredJob stored = jobs.find(id).orElseThrow(() -> ApiException.notFound("Job " + id + " not found."));
+        if (!caller.organisation().equals(stored.organisation())) {
+            throw ApiException.forbidden("Job " + id + " belongs to another organisation.");
+        }
+        return stored;
+    }
+
+    private Plan planOf(String organisationId) {
+        return plans.planOf(directory.organisation(organisationId).orElseThrow(() -> ApiException.forbidden(
+                "Organisation " + organisationId + " no longer exists.")));
+    }
+
+    private static String abbreviate(String client) {
+        return client.length() > 24 ? client.substring(0, 24) + "..." : client;
+    }
+
+    private static void checkFormats(Job job) {
+        if (!JOB_ID.matcher(job.id()).matches()) {
+            throw ApiException.badRequest("Job id '" + job.id() + "' must be job- and a UUID.");
+        }
+        if (!Semver.isValid(job.version())) {
+            throw ApiException.badRequest("Job " + job.id() + ": version '" + job.version() + "' is not a semantic version.");
+        }
+        if (!CREATED.matcher(job.created()).matches()) {
+            throw ApiException.badRequest("Job " + job.id() + ": created must be ISO-8601 UTC with milliseconds, e.g. 2026-01-31T12:00:00.000Z.");
+        }
+        try {
+            Instant.parse(job.created());
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("Job " + job.id() + ": created '" + job.created() + "' is not a valid time.");
+        }
+        if (!FILE_ID.matcher(job.file()).matches()) {
+            throw ApiException.badRequest("Job " + job.id() + ": file must be file- and a UUID.");
+        }
+        if (!CLIENT_ID.matcher(job.client()).matches()) {
+            throw ApiException.badRequest("Job " + job.id() + ": client must be client- and 130 lowercase hex characters.");
+        }
+        if (!job.signature().matches("[0-9a-f]{16,200}")) {
+            throw ApiException.badRequest("Job " + job.id() + ": signature must be lowercase hex.");
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package dev.fileanalysis.server;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import dev.fileanalysis.server.auth.Caller;
+import dev.fileanalysis.model.Job;
+import dev.fileanalysis.model.Result;
+import dev.fileanalysis.server.JobStore.StoredJob;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.semver4j.Semver;
+import org.semver4j.SemverException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What processors may do, and nothing more: claim a job, get presigned GETs for the chunks of a
+ * job they hold, report how far the analysis got, and store the job's one result.
+ */
+public final class ProcessorApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorApi.class);
+    static final Pattern PROCESSOR_ID = Pattern.compile("processor-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final int MAX_URLS = 16;
+    private static final int MAX_PAYLOAD_CHARS = 16 * 1024 * 1024;
+
+    private final JobStore jobs;
+    private final ResultStore results;
+    private final ChunkStorage chunks;
+    private final long leaseMillis;
+    private final long retryBackoffMillis;
+
+    public ProcessorApi(JobStore jobs, ResultStore results, ChunkStorage chunks, long leaseMillis, long retryBackoffMillis) {
+        this.jobs = jobs;
+        this.results = results;
+        this.chunks = chunks;
+        this.leaseMillis = leaseMillis;
+        this.retryBackoffMillis = retryBackoffMillis;
+    }
+
+    /**
+     * Renews the caller's lease on a job it holds. A processor that stops renewing (it died or
+     * hangs) loses the job to the next processor that asks for work; 409 tells a holder it lost it.
+     */
+    public Map<String, Object> renewLease(@Header("id") String id, String body) {
+        Map<String, Object> request = Json.object(body, "lease renewal", Set.of("processor"));
+        String processor = processorId(request);
+        long until = System.currentTimeMillis() + leaseMillis;
+        if (!jobs.renewLease(requireJobId(id), processor, until)) {
+            throw ApiException.conflict("Job " + id + " is not held by " + processor + " any more; stop working on it.");
+        }
+        return Map.of("job", id, "leaseUntil", Instant.ofEpochMilli(until).toString());
+    }
+
+    /** Gives a job back after a failed attempt, so that it is tried again (possibly elsewhere). */
+    public Map<String, Object> release(@Header("id") String id, String body) {
+        Map<String, Object> request = Json.object(body, "release", Set.of("processor", "reason"));
+        String processor = processorId(request);
+        String reason = Json.string(request, "reason", "release");
+        Job job = jobs.find(requireJobId(id)).map(JobStore.StoredJob::job)
+                .orElseThrow(() -> ApiException.notFound("Job " + id + " not found."));
+        // Back-off between attempts, doubling each time, so that an engine that is restarting
+        // (or a dependency of it that is down) has time to come back before the next attempt.
+        int attempts = job.attempts() == null ? 1 : job.attempts();
+        long backoff = Math.min(retryBackoffMillis << Math.min(attempts - 1, 10), 10 * 60_000L);
+        if (!jobs.release(id, processor, reason.length() > 500 ? reason.substring(0, 500) : reason,
+                System.currentTimeMillis() + backoff)) {
+            throw ApiException.conflict("Job " + id + " is not held by " + processor + "; nothing to release.");
+        }
+        LOG.warn("job {} released by {} for another attempt in {} ms: {}", id, processor, backoff, reason);
+        return Map.of("job", id, "released", true);
+    }
+
+    /**
+     * Claims the oldest waiting job whose client version the processor supports. Jobs are offered
+     * as soon as they are registered, so that analysis starts while the upload is still running.
+     * Returns null (204) when there is nothing to do.
+     */
+    public Job claim(@ExchangeProperty(Authorization.CALLER) Caller caller, String body) {
+        Map<String, Object> request = Json.object(body, "claim", Set.of("processor", "versions"));
+        String processor = processorId(request);
+        String range = Json.string(request, "versions", "claim");
+        long now = System.currentTimeMillis();
+        for (String status : List.of(Job.UPLOADING, Job.UPLOADED, Job.PROCESSING)) {
+            for (Job candidate : jobs.claimable(status, 25, now)) {
+                if (!supports(range, candidate.version())) {
+                    continue;
+                }
+                Optional<Job> claimed = jobs.claim(candidate, processor, now, leaseMillis);
+                if (claimed.isPresent()) {
+                    if (Job.PROCESSING.equals(status)) {
+                        LOG.warn("job {} taken over by {}: the lease of {} ran out", candidate.id(), processor, candidate.processor());
+                    } else {
+                        LOG.info("job {} claimed by {} ({})", candidate.id(), processor, caller.subject());
+                    }
+                    return claimed.get();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The job's current state and presigned GETs for its landed chunks from {@code from} on. */
+    public Map<String, Object> chunkDownloads(@Header("id") String id, @Header("processor") String processor,
+                                              @Header("from") String fromText) {
+        Job job = held(id, processor);
+        int from;
+        try {
+            from = fromText == null ? 0 : Integer.parseInt(fromText);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Query parameter 'from' must be a chunk index.");
+        }
+        if (from < 0) {
+            throw ApiException.badRequest("Query parameter 'from' must not be negative.");
+        }
+        int landed = job.chunks() == null ? 0 : job.chunks();
+        List<Map<String, Object>> urls = new ArrayList<>();
+        for (int index = from; index < landed && urls.size() < MAX_URLS; index++) {
+            urls.add(Map.of("index", index, "url", chunks.presignDownload(job.file(), index).toString()));
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("job", job);
+        answer.put("urls", urls);
+        return answer;
+    }
+
+    public Map<String, Object> recordAnalysis(@Header("id") String id, String body) {
+        Map<String, Object> request = Json.object(body, "analysis progress", Set.of("processor", "analysed"));
+        String processor = processorId(request);
+        Job job = held(id, processor);
+        int analysed = Json.integer(request, "analysed", "analysis progress", 0, Integer.MAX_VALUE);
+        jobs.recordAnalysisProgress(job.id(), processor, analysed);
+        return Map.of("job", id, "analysed", analysed);
+    }
+
+    /**
+     * Stores the one result of a job and ends it. The result id is derived from the job id, so a
+     * retried post finds its own result instead of storing a second one; a processor that no longer
+     * holds the job is refused.
+     */
+    public Result storeResult(@Header("id") String id, String body) {
+        Map<String, Object> request = Json.object(body, "result", Set.of("processor", "status", "payload", "error"),
+                MAX_PAYLOAD_CHARS + 4096);
+        String processor = processorId(request);
+        String status = Json.string(request, "status", "result");
+        if (!Job.DONE.equals(status) && !Job.FAILED.equals(status)) {
+            throw ApiException.badRequest("Field 'status' of the result must be DONE or FAILED.");
+        }
+        Object payload = request.get("payload");
+        Object error = request.get("error");
+        if (payload != null && (!(payload instanceof String text) || text.length() > MAX_PAYLOAD_CHARS
+                || !text.matches("[0-9a-f]+:[0-9a-f]+:[0-9a-f]+:[0-9a-f]*"))) {
+            throw ApiException.badRequest("Field 'payload' must be ephemeralPublicKeyHex:ivHex:tagHex:ciphertextHex.");
+        }
+        if (payload == null && !(error instanceof String)) {
+            throw ApiException.badRequest("A result needs an encrypted 'payload', or an 'error' when nothing could be encrypted.");
+        }
+        StoredJob stored = jobs.find(requireJobId(id)).orElseThrow(() -> ApiException.notFound("Job " + id + " not found."));
+        Job job = stored.job();
+        String resultId = ResultStore.idFor(id);
+        if (!processor.equals(job.processor())) {
+            throw ApiException.conflict("Job " + id + " is not held by " + processor + "; its result is refused.");
+        }
+        if (!Job.PROCESSING.equals(job.status())) {
+            if (resultId.equals(stored.result()) && status.equals(job.status())) {
+                // The same processor posting again because it never saw our answer: the result is
+                // already stored, so the retry succeeds without storing anything twice.
+                return new Result(resultId, id, job.client(), job.status(), null, null, null);
+            }
+            throw ApiException.conflict("Job " + id + " already ended (" + job.status() + "); a second result is refused.");
+        }
+        Result result = new Result(resultId, id, job.client(), status, (String) payload, (String) error, Instant.now().toString());
+        results.putOnce(result, stored.owner());
+        if (!jobs.finish(id, processor, status, resultId, (String) error)) {
+            throw ApiException.conflict("Job " + id + " is not held by " + processor + " any more; its result is refused.");
+        }
+        int deleted = chunks.deleteAll(job.file());
+        LOG.info("job {} {} by {}; result {} stored, {} chunks deleted", id, status, processor, resultId, deleted);
+        return result;
+    }
+
+    private Job held(String id, String processor) {
+        if (processor == null || !PROCESSOR_ID.matcher(processor).matches()) {
+            throw ApiException.badRequest("'processor' must be a processor id (processor- and a UUID).");
+        }
+        Job job = jobs.find(requireJobId(id)).orElseThrow(() -> ApiException.notFound("Job " + id + " not found.")).job();
+        if (!processor.equals(job.processor())) {
+            throw ApiException.forbidden("Job " + id + " is not held by " + processor + ".");
+        }
+        return job;
+    }
+
+    private static String requireJobId(String id) {
+        if (id == null || !JobApi.JOB_ID.matcher(id).matches()) {
+            throw ApiException.badRequest("'" + id + "' is not a job id (job- and a UUID).");
+        }
+        return id;
+    }
+
+    private static String processorId(Map<String, Object> request) {
+        String processor = Json.string(request, "processor", "request");
+        if (!PROCESSOR_ID.matcher(processor).matches()) {
+            throw ApiException.badRequest("'processor' must be a processor id (processor- and a UUID).");
+        }
+        return processor;
+    }
+
+    static boolean supports(String range, String version) {
+        try {
+            Semver semver = Semver.parse(version);
+            return semver != null && semver.satisfies(range);
+        } catch (SemverException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.fileanalysis.server;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import dev.fileanalysis.server.auth.IdTokenValidator;
+import dev.fileanalysis.server.auth.ServiceTokenValidator;
+import dev.fileanalysis.server.auth.SessionTokens;
+import dev.fileanalysis.server.auth.TrustedIssuer;
+import dev.fileanalysis.server.aws.AwsClients;
+import dev.fileanalysis.crypto.CryptoWarmUp;
+import dev.fileanalysis.server.directory.DirectoryStore;
+import dev.fileanalysis.server.directory.Plans;
+import dev.fileanalysis.runtime.CamelSettings;
+import dev.fileanalysis.runtime.Settings;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.rest.RestDefinition;
+import org.apache.camel.model.rest.VerbDefinition;
+import org.apache.camel.StartupListener;
+
+/**
+ * Wires the server's beans from its settings; named in server-routes/application.properties as
+ * {@code camel.main.configuration-classes}.
+ */
+public class ServerBeans implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext camel) {
+        Settings settings = CamelSettings.of(camel);
+        // The first job would otherwise pay for the crypto provider's start.
+        CryptoWarmUp.run();
+        Clock clock = Clock.systemUTC();
+        AwsClients aws = new AwsClients(settings);
+        var dynamo = aws.dynamoDb();
+        JobStore jobs = new JobStore(dynamo, settings.require("server.jobs-table"));
+        ResultStore results = new ResultStore(dynamo, settings.require("server.results-table"));
+        DirectoryStore directory = new DirectoryStore(dynamo, settings.require("server.directory-table"), clock);
+        Plans plans = Plans.from(settings);
+        ChunkStorage chunks = new ChunkStorage(aws.s3(), aws.presigner(), settings.require("s3.bucket"),
+                Duration.ofSeconds(settings.getLong("server.presigned-url-seconds", 900)));
+
+        AccessRules rules = AccessRules.load(Path.of(settings.require("server.openapi-file")));
+        // An operation without a rule, or a rule without a route, stops the server before it serves anything.
+        try {
+            camel.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                rules.requireRuleForEach(apiRouteIds(context));
+            }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot register the access rule check: " + e.getMessage(), e);
+        }
+        ServiceTokenValidator services = new ServiceTokenValidator(settings.require("oidc.issuer"),
+                settings.require("oidc.jwks-url"), settings.require("oidc.audience"), list(settings.get("server.processor-clients", "processor")));
+        SessionTokens sessionTokens = SessionTokens.loadOrCreate(Path.of(settings.require("auth.session-key-file")),
+                settings.require("auth.session-issuer"), Duration.ofSeconds(settings.getLong("auth.session-seconds", 300)), clock);
+        List<TrustedIssuer> providers = trustedIssuers(settings);
+        Authorization authorization = new Authorization(rules, sessionTokens, services, directory, clock,
+                Duration.ofMillis(settings.getLong("server.membership-cache-ms", 5000)));
+
+        camel.getRegistry().bind("accessRules", rules);
+        camel.getRegistry().bind("authorization", authorization);
+        camel.getRegistry().bind("signInApi", new SignInApi(providers, new IdTokenValidator(providers, clock), sessionTokens,
+                directory, plans, authorization, Duration.ofDays(settings.getLong("auth.refresh-days", 30)), clock));
+        camel.getRegistry().bind("organisationApi", new OrganisationApi(directory, jobs, plans, authorization,
+                Duration.ofDays(settings.getLong("auth.invitation-days", 14))));
+        camel.getRegistry().bind("jobApi", new JobApi(jobs, results, chunks, aws.region().id(),
+                settings.getInt("server.max-chunks", 1_000_000), settings.getLong("server.max-chunk-bytes", 64L << 20),
+                directory, plans));
+        camel.getRegistry().bind("processorApi", new ProcessorApi(jobs, results, chunks,
+                settings.getLong("server.claim-lease-seconds", 60) * 1000,
+                settings.getLong("server.retry-backoff-ms", 2000)));
+        camel.getRegistry().bind("errorResponses", new ErrorResponses());
+        camel.getRegistry().bind("housekeeping", new Housekeeping(jobs, results, chunks, directory,
+                Duration.ofSeconds(settings.getLong("server.upload-abandon-seconds", 3600)),
+                Duration.ofHours(settings.getLong("server.job-retention-hours", 24 * 7)),
+                Duration.ofHours(settings.getLong("server.result-retention-hours", 24 * 30)),
+                Duration.ofSeconds(settings.getLong("server.fetched-result-retention-seconds", 24 * 3600))));
+    }
+
+    /** Ids of the operations the REST DSL declares (each is also the id of the route performing it). */
+    static List<String> apiRouteIds(CamelContext context) {
+        List<String> ids = new ArrayList<>();
+        for (RestDefinition rest : context.getCamelContextExtension().getContextPlugin(Model.class).getRestDefinitions()) {
+            for (VerbDefinition verb : rest.getVerbs()) {
+                ids.add(verb.getId());
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * The sign-in providers of {@code auth.providers}. Empty issuer, JWKS and token URLs fall back to
+     * the operator's OIDC provider ({@code oidc.*}), which on the embedded default is the devstack's.
+     */
+    static List<TrustedIssuer> trustedIssuers(Settings settings) {
+        List<TrustedIssuer> issuers = new ArrayList<>();
+        for (String id : list(settings.get("auth.providers", ""))) {
+            String prefix = "auth.provider." + id + ".";
+            String issuer = orElse(settings.get(prefix + "issuer", ""), settings.get("oidc.issuer", ""));
+            String jwks = orElse(settings.get(prefix + "jwks-url", ""), settings.get("oidc.jwks-url", ""));
+            String token = orElse(settings.get(prefix + "token-url", ""), settings.get("oidc.token-url", ""));
+            String authorize = orElse(settings.get(prefix + "authorization-url", ""), issuer.isEmpty() ? "" : issuer + "/authorize");
+            String clientId = settings.get(prefix + "client-id", "");
+            if (issuer.isEmpty() || jwks.isEmpty() || token.isEmpty() || clientId.isEmpty()) {
+                throw new IllegalStateException("Sign-in provider '" + id + "' needs " + prefix + "issuer, jwks-url, token-url "
+                        + "and client-id (or oidc.* to fall back to).");
+            }
+            issuers.add(new TrustedIssuer(id, issuer, jwks, clientId, Set.copyOf(list(settings.get(prefix + "tenants", ""))),
+                    Set.copyOf(list(settings.get(prefix + "hosted-domains", ""))), authorize, token));
+        }
+        if (issuers.isEmpty()) {
+            throw new IllegalStateException("auth.providers names no sign-in provider; nobody could sign in.");
+        }
+        return issuers;
+    }
+
+    private static String orElse(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+}

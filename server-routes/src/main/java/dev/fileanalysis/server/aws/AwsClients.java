@@ -1,0 +1,101 @@
+package dev.fileanalysis.server.aws;
+
+import java.net.URI;
+
+import dev.fileanalysis.runtime.Settings;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * Builds the server's AWS clients from settings, so that the same code talks to the embedded
+ * emulators, LocalStack or AWS: an endpoint override when {@code s3.endpoint} /
+ * {@code dynamodb.endpoint} is set, static keys when {@code aws.access-key-id} is set, otherwise the
+ * SDK's default chain (the ECS task role on Fargate).
+ */
+public final class AwsClients {
+
+    private final Settings settings;
+
+    public AwsClients(Settings settings) {
+        this.settings = settings;
+    }
+
+    public Region region() {
+        return Region.of(settings.get("aws.region", "us-east-1"));
+    }
+
+    public S3Client s3() {
+        S3ClientBuilder builder = S3Client.builder()
+                .region(region())
+                .credentialsProvider(credentials())
+                .overrideConfiguration(retries())
+                // s3proxy and LocalStack speak path-style; the newer default checksums are not
+                // understood by every emulator and would break presigned PUTs (DESIGN.md).
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        String endpoint = settings.get("s3.endpoint", "");
+        if (!endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+
+    /** Given explicitly: Camel's own presigner ignores path-style access (DESIGN.md). */
+    public S3Presigner presigner() {
+        S3Presigner.Builder builder = S3Presigner.builder()
+                .region(region())
+                .credentialsProvider(credentials())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
+        String endpoint = settings.get("s3.endpoint", "");
+        if (!endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+
+    public DynamoDbClient dynamoDb() {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder()
+                .region(region())
+                .credentialsProvider(credentials())
+                .overrideConfiguration(retries());
+        String endpoint = settings.get("dynamodb.endpoint", "");
+        if (!endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+
+    /**
+     * The SDK's standard retry strategy (exponential back-off with jitter, throttling and 5xx
+     * retried, other 4xx not) with more attempts than its default 3, so that a busy DynamoDB or S3
+     * is ridden out before an API call gives up and the caller sees 503.
+     */
+    private static ClientOverrideConfiguration retries() {
+        return ClientOverrideConfiguration.builder()
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(6).build())
+                .build();
+    }
+
+    private AwsCredentialsProvider credentials() {
+        String accessKey = settings.get("aws.access-key-id", "");
+        if (accessKey.isBlank()) {
+            return DefaultCredentialsProvider.builder().build();
+        }
+        return StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(accessKey, settings.require("aws.secret-access-key")));
+    }
+}
