@@ -7,16 +7,20 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import com.nimbusds.jwt.JWTParser;
+import dev.fileanalysis.server.AccessRules.OrganisationRole;
+import dev.fileanalysis.server.AccessRules.Processor;
+import dev.fileanalysis.server.AccessRules.Public;
+import dev.fileanalysis.server.AccessRules.Rule;
 import dev.fileanalysis.server.auth.Caller;
+import dev.fileanalysis.server.auth.ExpiringCache;
 import dev.fileanalysis.server.auth.ServiceTokenValidator;
 import dev.fileanalysis.server.auth.SessionClaims;
 import dev.fileanalysis.server.auth.SessionTokens;
 import dev.fileanalysis.server.directory.DirectoryStore;
 import dev.fileanalysis.server.directory.Membership;
-import dev.fileanalysis.server.AccessRules.OrganisationRole;
-import dev.fileanalysis.server.AccessRules.Processor;
-import dev.fileanalysis.server.AccessRules.Public;
-import dev.fileanalysis.server.AccessRules.Rule;
+import dev.fileanalysis.server.refusal.InvalidRequestException;
+import dev.fileanalysis.server.refusal.NotPermittedException;
+import dev.fileanalysis.server.refusal.NotSignedInException;
 import org.apache.camel.Exchange;
 
 /**
@@ -40,8 +44,8 @@ public final class Authorization {
     private final SessionTokens sessions;
     private final ServiceTokenValidator services;
     private final DirectoryStore directory;
-    private final ShortMemory<String, Boolean> liveSessions;
-    private final ShortMemory<String, Optional<Membership>> memberships;
+    private final ExpiringCache<String, Boolean> liveSessions;
+    private final ExpiringCache<String, Optional<Membership>> memberships;
 
     public Authorization(AccessRules rules, SessionTokens sessions, ServiceTokenValidator services,
                          DirectoryStore directory, Clock clock, Duration cache) {
@@ -49,14 +53,14 @@ public final class Authorization {
         this.sessions = sessions;
         this.services = services;
         this.directory = directory;
-        this.liveSessions = new ShortMemory<>(clock, cache);
-        this.memberships = new ShortMemory<>(clock, cache);
+        this.liveSessions = new ExpiringCache<>(clock, cache);
+        this.memberships = new ExpiringCache<>(clock, cache);
     }
 
     /** Checks the caller of the operation this exchange's route performs. */
     public void check(Exchange exchange) {
         String operation = exchange.getFromRouteId();
-        Rule rule = rules.ruleFor(operation).orElseThrow(() -> new ApiException(500,
+        Rule rule = rules.ruleFor(operation).orElseThrow(() -> new IllegalStateException(
                 "Operation '" + operation + "' has no access rule; the server refuses it."));
         if (rule instanceof Public) {
             return;
@@ -66,31 +70,31 @@ public final class Authorization {
         if (rule instanceof Processor) {
             if (sessionToken) {
                 sessions.verify(token);
-                throw ApiException.forbidden("A user session cannot call processor endpoints; they take a processor's service credential.");
+                throw new NotPermittedException("A user session cannot call processor endpoints; they take a processor's service credential.");
             }
             exchange.setProperty(CALLER, Caller.processor(services.validateProcessor(token)));
             return;
         }
         if (!sessionToken) {
             if (services.isProcessor(services.validate(token))) {
-                throw ApiException.forbidden("A processor credential cannot call user endpoints.");
+                throw new NotPermittedException("A processor credential cannot call user endpoints.");
             }
-            throw ApiException.unauthorized("User endpoints take the server's own session token, not a token of the sign-in "
+            throw new NotSignedInException("User endpoints take the server's own session token, not a token of the sign-in "
                     + "provider: sign in with ./pipeline login (or POST the ID token to /auth/session).");
         }
         SessionClaims claims = sessions.verify(token);
         if (!sessionLive(claims.session())) {
-            throw ApiException.unauthorized("This session has ended (signed out, or its refresh token was reused); sign in again.");
+            throw new NotSignedInException("This session has ended (signed out, or its refresh token was reused); sign in again.");
         }
         if (!(rule instanceof OrganisationRole needed)) {
             exchange.setProperty(CALLER, Caller.user(claims.user(), claims.organisation(), null, claims.session()));
             return;
         }
         String organisation = organisationInScope(exchange, operation, claims);
-        Membership membership = membership(organisation, claims.user()).orElseThrow(() -> ApiException.forbidden(
+        Membership membership = membership(organisation, claims.user()).orElseThrow(() -> new NotPermittedException(
                 "You are not a member of organisation " + organisation + "."));
         if (!membership.role().atLeast(needed.role())) {
-            throw ApiException.forbidden("This needs the " + needed.role().wireName() + " role in organisation "
+            throw new NotPermittedException("This needs the " + needed.role().wireName() + " role in organisation "
                     + organisation + "; yours is " + membership.role().wireName() + ".");
         }
         exchange.setProperty(CALLER, Caller.user(claims.user(), organisation, membership.role(), claims.session()));
@@ -114,7 +118,7 @@ public final class Authorization {
         // header, so a query parameter ?org= cannot move the scope.
         String organisation = exchange.getIn().getHeader("org", String.class);
         if (organisation == null || !ORGANISATION_ID.matcher(organisation).matches()) {
-            throw ApiException.badRequest("'" + organisation + "' is not an organisation id (org- and a UUID).");
+            throw new InvalidRequestException("'" + organisation + "' is not an organisation id (org- and a UUID).");
         }
         return organisation;
     }
@@ -129,10 +133,10 @@ public final class Authorization {
 
     private static String bearer(String header) {
         if (header == null || header.isBlank()) {
-            throw ApiException.unauthorized("Missing bearer token: send 'Authorization: Bearer <token>' (sign in with ./pipeline login).");
+            throw new NotSignedInException("Missing bearer token: send 'Authorization: Bearer <token>' (sign in with ./pipeline login).");
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw ApiException.unauthorized("The Authorization header must use the Bearer scheme.");
+            throw new NotSignedInException("The Authorization header must use the Bearer scheme.");
         }
         return header.substring(7).trim();
     }
@@ -141,7 +145,7 @@ public final class Authorization {
         try {
             return JWTParser.parse(token).getJWTClaimsSet().getIssuer();
         } catch (ParseException e) {
-            throw ApiException.unauthorized("The bearer token is not a well-formed JWT.");
+            throw new NotSignedInException("The bearer token is not a well-formed JWT.");
         }
     }
 }

@@ -7,11 +7,19 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
+import dev.fileanalysis.server.directory.QuotaExceededException;
+import dev.fileanalysis.server.refusal.ConflictException;
+import dev.fileanalysis.server.refusal.InvalidRequestException;
+import dev.fileanalysis.server.refusal.NotFoundException;
+import dev.fileanalysis.server.refusal.NotPermittedException;
+import dev.fileanalysis.server.refusal.NotSignedInException;
+import dev.fileanalysis.server.refusal.TooLargeException;
+import dev.fileanalysis.server.refusal.RefusalException;
 
 /**
  * Turns whatever stopped a request into an HTTP status and {@code {"error": "..."}}: the
- * sentence of an {@link ApiException}, or for anything unexpected a 5xx that says which part of
- * the system failed, never a stack trace.
+ * sentence of a {@link RefusalException}, or for anything unexpected a 5xx that says which part of
+ * the system failed, never a stack trace. The one place where a kind of refusal becomes a status.
  */
 public final class ErrorResponses {
 
@@ -22,10 +30,10 @@ public final class ErrorResponses {
         int status;
         String message;
         Map<String, Object> details = Map.of();
-        if (failure instanceof ApiException api) {
-            status = api.status();
-            message = api.getMessage();
-            details = api.details();
+        if (failure instanceof RefusalException refusal) {
+            status = statusOf(refusal);
+            message = refusal.getMessage();
+            details = refusal.details();
         } else if (failure instanceof SdkException sdk) {
             status = 503;
             message = "Storage is unavailable right now; retry shortly.";
@@ -44,5 +52,26 @@ public final class ErrorResponses {
         body.put("error", message == null ? "Error" : message);
         details.forEach(body::putIfAbsent);
         return Json.write(body);
+    }
+
+    /** The HTTP status that tells a caller what kind of refusal this is. */
+    public static int statusOf(RefusalException refusal) {
+        if (refusal instanceof InvalidRequestException) {
+            return 400;
+        } else if (refusal instanceof NotSignedInException) {
+            return 401;
+        } else if (refusal instanceof QuotaExceededException) {
+            // 402: a plan with more room is the fix, not retrying (clients retry a 429)
+            return 402;
+        } else if (refusal instanceof NotPermittedException) {
+            return 403;
+        } else if (refusal instanceof NotFoundException) {
+            return 404;
+        } else if (refusal instanceof ConflictException) {
+            return 409;
+        } else if (refusal instanceof TooLargeException) {
+            return 413;
+        }
+        throw new IllegalArgumentException("No status for " + refusal.getClass().getName());
     }
 }

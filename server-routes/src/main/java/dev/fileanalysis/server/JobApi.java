@@ -25,6 +25,10 @@ import dev.fileanalysis.server.directory.Plans;
 import dev.fileanalysis.model.Job;
 import dev.fileanalysis.model.Result;
 import dev.fileanalysis.server.JobStore.StoredJob;
+import dev.fileanalysis.server.refusal.ConflictException;
+import dev.fileanalysis.server.refusal.InvalidRequestException;
+import dev.fileanalysis.server.refusal.NotFoundException;
+import dev.fileanalysis.server.refusal.NotPermittedException;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.semver4j.Semver;
@@ -91,12 +95,12 @@ public final class JobApi {
             if (fields.containsKey("request")) {
                 request = Json.string(fields, "request", "reservation request");
                 if (request.length() > 100) {
-                    throw ApiException.badRequest("Field 'request' of the reservation request must be at most 100 characters.");
+                    throw new InvalidRequestException("Field 'request' of the reservation request must be at most 100 characters.");
                 }
             }
             if (fields.containsKey("bytes")) {
                 if (!(fields.get("bytes") instanceof Number bytes) || bytes.longValue() < 0) {
-                    throw ApiException.badRequest("Field 'bytes' of the reservation request must be the file's size in bytes.");
+                    throw new InvalidRequestException("Field 'bytes' of the reservation request must be the file's size in bytes.");
                 }
                 planOf(caller.organisation()).requireFileFits(bytes.longValue());
             }
@@ -114,7 +118,7 @@ public final class JobApi {
         if (!jobs.reserve(id, caller.subject(), caller.organisation(), chunks.bucket(), region, file)) {
             StoredJob existing = jobs.find(id).orElseThrow();
             if (!caller.subject().equals(existing.owner()) || !caller.organisation().equals(existing.organisation())) {
-                throw ApiException.conflict("Reservation request " + request + " is already used.");
+                throw new ConflictException("Reservation request " + request + " is already used.");
             }
         }
         Map<String, Object> reservation = new LinkedHashMap<>();
@@ -133,22 +137,22 @@ public final class JobApi {
                 Json.string(fields, "region", "job"), Json.string(fields, "file", "job"),
                 Json.string(fields, "client", "job")).withSignature(Json.string(fields, "signature", "job"));
         if (!job.id().equals(id)) {
-            throw ApiException.badRequest("The job's id " + job.id() + " does not match the URL's " + id + ".");
+            throw new InvalidRequestException("The job's id " + job.id() + " does not match the URL's " + id + ".");
         }
         checkFormats(job);
         StoredJob reservation = owned(caller, id);
         // Results are encrypted to this key and offered to its owner: it must be one of the caller's devices.
         if (!caller.subject().equals(directory.deviceOwner(job.client()).orElse(null))) {
-            throw ApiException.forbidden("The job's client key is not one of your registered devices; sign in on that device "
+            throw new NotPermittedException("The job's client key is not one of your registered devices; sign in on that device "
                     + "(which registers it) before uploading from it.");
         }
         Job reserved = reservation.job();
         if (!job.bucket().equals(reserved.bucket()) || !job.region().equals(reserved.region())
                 || !job.file().equals(reserved.file())) {
-            throw ApiException.badRequest("Job " + id + " names a bucket, region or file other than the ones reserved for it.");
+            throw new InvalidRequestException("Job " + id + " names a bucket, region or file other than the ones reserved for it.");
         }
         if (!JobSignature.isValid(job)) {
-            throw ApiException.badRequest("The signature of job " + id + " does not match its fields and client key; "
+            throw new InvalidRequestException("The signature of job " + id + " does not match its fields and client key; "
                     + "the job was not accepted.");
         }
         if (JobStore.RESERVED.equals(reserved.status())) {
@@ -161,13 +165,13 @@ public final class JobApi {
         if (job.signature().equals(stored.signature())) {
             return stored;
         }
-        throw ApiException.conflict("Job " + id + " is already registered with another signature.");
+        throw new ConflictException("Job " + id + " is already registered with another signature.");
     }
 
     public Job get(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id) {
         StoredJob stored = inOrganisation(caller, id);
         if (!caller.seesWholeOrganisation() && !caller.subject().equals(stored.owner())) {
-            throw ApiException.forbidden("Job " + id + " belongs to another member; members see their own jobs.");
+            throw new NotPermittedException("Job " + id + " belongs to another member; members see their own jobs.");
         }
         return stored.job();
     }
@@ -181,24 +185,24 @@ public final class JobApi {
         StoredJob stored = owned(caller, id);
         Job job = stored.job();
         if (job.uploaded() != null || !(Job.UPLOADING.equals(job.status()) || Job.PROCESSING.equals(job.status()))) {
-            throw ApiException.conflict("Job " + id + " is not uploading (status " + job.status() + "); no more chunks can be sent.");
+            throw new ConflictException("Job " + id + " is not uploading (status " + job.status() + "); no more chunks can be sent.");
         }
         Map<String, Object> request = Json.object(body, "chunk upload request", Set.of("chunks"));
         if (!(request.get("chunks") instanceof List<?> wanted) || wanted.isEmpty() || wanted.size() > 64) {
-            throw ApiException.badRequest("Field 'chunks' must list 1 to 64 chunks as {index, md5, size}.");
+            throw new InvalidRequestException("Field 'chunks' must list 1 to 64 chunks as {index, md5, size}.");
         }
         SortedMap<Integer, Long> sizes = new TreeMap<>();
         Map<Integer, String> md5s = new java.util.LinkedHashMap<>();
         for (Object entry : wanted) {
             if (!(entry instanceof Map<?, ?> raw)) {
-                throw ApiException.badRequest("Each entry of 'chunks' must be an object {index, md5, size}.");
+                throw new InvalidRequestException("Each entry of 'chunks' must be an object {index, md5, size}.");
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> chunk = (Map<String, Object>) raw;
             int index = Json.integer(chunk, "index", "chunk", 0, maxChunks - 1);
             String md5 = Json.string(chunk, "md5", "chunk");
             if (!MD5_BASE64.matcher(md5).matches()) {
-                throw ApiException.badRequest("Chunk " + index + ": 'md5' must be the base64 MD5 of the chunk (24 characters).");
+                throw new InvalidRequestException("Chunk " + index + ": 'md5' must be the base64 MD5 of the chunk (24 characters).");
             }
             long size = Json.integer(chunk, "size", "chunk", 1, (int) Math.min(Integer.MAX_VALUE, maxChunkBytes));
             sizes.put(index, size);
@@ -225,10 +229,10 @@ public final class JobApi {
     private void charge(StoredJob requested, SortedMap<Integer, Long> sizes) {
         String id = requested.job().id();
         if (sizes.lastKey() >= MAX_CHARGE_AHEAD + requested.charged().mark()) {
-            throw ApiException.badRequest("Chunk " + sizes.lastKey() + " of job " + id + " is too far ahead: presign chunks at most "
+            throw new InvalidRequestException("Chunk " + sizes.lastKey() + " of job " + id + " is too far ahead: presign chunks at most "
                     + MAX_CHARGE_AHEAD + " beyond the first one not presigned yet (" + requested.charged().mark() + ").");
         }
-        Organisation organisation = directory.organisation(requested.organisation()).orElseThrow(() -> ApiException.forbidden(
+        Organisation organisation = directory.organisation(requested.organisation()).orElseThrow(() -> new NotPermittedException(
                 "The organisation of job " + id + " no longer exists."));
         StoredJob stored = requested;
         for (int attempt = 0; attempt < 10; attempt++) {
@@ -255,9 +259,9 @@ public final class JobApi {
                 return;
             }
             directory.refund(organisation.id(), bytes, newJobs);
-            stored = jobs.find(id).orElseThrow(() -> ApiException.notFound("Job " + id + " not found."));
+            stored = jobs.find(id).orElseThrow(() -> new NotFoundException("Job " + id + " not found."));
         }
-        throw ApiException.conflict("Chunks of job " + id + " kept being presigned by other requests at the same time; ask again.");
+        throw new ConflictException("Chunks of job " + id + " kept being presigned by other requests at the same time; ask again.");
     }
 
     /** Raises the count of chunks landed contiguously from 0, after checking the last of them is in S3. */
@@ -270,13 +274,13 @@ public final class JobApi {
             return job;
         }
         if (landed - known > MAX_PROGRESS_STEP) {
-            throw ApiException.badRequest("Progress of job " + id + " may advance at most " + MAX_PROGRESS_STEP
+            throw new InvalidRequestException("Progress of job " + id + " may advance at most " + MAX_PROGRESS_STEP
                     + " chunks per report (from " + known + " to " + landed + " asked).");
         }
         // The count means "landed contiguously from 0": every chunk it newly covers must be there.
         for (int index = known; index < landed; index++) {
             if (!chunks.exists(job.file(), index)) {
-                throw ApiException.conflict("Chunk " + index + " of job " + id + " has not landed in storage; "
+                throw new ConflictException("Chunk " + index + " of job " + id + " has not landed in storage; "
                         + "upload it before reporting " + landed + " chunks.");
             }
         }
@@ -290,22 +294,22 @@ public final class JobApi {
             if (job.totalChunks() != null && job.totalChunks() == total) {
                 return job;
             }
-            throw ApiException.conflict("Job " + id + " was already completed with " + job.totalChunks() + " chunks.");
+            throw new ConflictException("Job " + id + " was already completed with " + job.totalChunks() + " chunks.");
         }
         if (JobStore.RESERVED.equals(job.status())) {
-            throw ApiException.conflict("Job " + id + " has not been registered yet; register the signed job first.");
+            throw new ConflictException("Job " + id + " has not been registered yet; register the signed job first.");
         }
         int known = job.chunks() == null ? 0 : job.chunks();
         if (total < known) {
-            throw ApiException.badRequest("Job " + id + " already has " + known + " chunks; it cannot complete with " + total + ".");
+            throw new InvalidRequestException("Job " + id + " already has " + known + " chunks; it cannot complete with " + total + ".");
         }
         if (total - known > MAX_PROGRESS_STEP) {
-            throw ApiException.badRequest("Report progress of job " + id + " before completing it: " + (total - known)
+            throw new InvalidRequestException("Report progress of job " + id + " before completing it: " + (total - known)
                     + " chunks are not confirmed yet (at most " + MAX_PROGRESS_STEP + " at once).");
         }
         for (int index = known; index < total; index++) {
             if (!chunks.exists(job.file(), index)) {
-                throw ApiException.conflict("Chunk " + index + " of job " + id + " has not landed in storage; "
+                throw new ConflictException("Chunk " + index + " of job " + id + " has not landed in storage; "
                         + "the upload cannot be marked complete.");
             }
         }
@@ -341,15 +345,15 @@ public final class JobApi {
                 return jobs.find(id).orElseThrow().job();
             }
         }
-        throw ApiException.conflict("Job " + id + " keeps changing; try abandoning it again.");
+        throw new ConflictException("Job " + id + " keeps changing; try abandoning it again.");
     }
 
     public List<Result> results(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("client") String client) {
         if (client == null || !CLIENT_ID.matcher(client).matches()) {
-            throw ApiException.badRequest("Query parameter 'client' must be a client id (client- and 130 hex characters).");
+            throw new InvalidRequestException("Query parameter 'client' must be a client id (client- and 130 hex characters).");
         }
         if (!caller.subject().equals(directory.deviceOwner(client).orElse(null))) {
-            throw ApiException.forbidden("Device " + abbreviate(client) + " is not one of your devices; results go only to the "
+            throw new NotPermittedException("Device " + abbreviate(client) + " is not one of your devices; results go only to the "
                     + "user whose device they are encrypted for.");
         }
         return results.forClient(client, caller.subject(), 100);
@@ -357,7 +361,7 @@ public final class JobApi {
 
     public Map<String, Object> acknowledge(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id) {
         if (id == null || !RESULT_ID.matcher(id).matches()) {
-            throw ApiException.badRequest("'" + id + "' is not a result id.");
+            throw new InvalidRequestException("'" + id + "' is not a result id.");
         }
         // Acknowledging twice (a retry after a lost answer) is the same as once.
         String owner = results.ownerOf(id).orElse(null);
@@ -365,7 +369,7 @@ public final class JobApi {
             return Map.of("acknowledged", id);
         }
         if (!owner.equals(caller.subject())) {
-            throw ApiException.forbidden("Result " + id + " belongs to another user.");
+            throw new NotPermittedException("Result " + id + " belongs to another user.");
         }
         results.markFetched(id, Instant.now().toString());
         return Map.of("acknowledged", id);
@@ -378,13 +382,13 @@ public final class JobApi {
     public Map<String, Object> acknowledgeAll(@ExchangeProperty(Authorization.CALLER) Caller caller, String body) {
         Map<String, Object> request = Json.object(body, "acknowledgement request", Set.of("results"));
         if (!(request.get("results") instanceof List<?> ids) || ids.isEmpty() || ids.size() > MAX_ACKNOWLEDGEMENTS) {
-            throw ApiException.badRequest("Field 'results' must list 1 to " + MAX_ACKNOWLEDGEMENTS + " result ids.");
+            throw new InvalidRequestException("Field 'results' must list 1 to " + MAX_ACKNOWLEDGEMENTS + " result ids.");
         }
         List<String> owned = new ArrayList<>();
         List<String> acknowledged = new ArrayList<>();
         for (Object raw : ids) {
             if (!(raw instanceof String id) || !RESULT_ID.matcher(id).matches()) {
-                throw ApiException.badRequest("'" + raw + "' in 'results' is not a result id.");
+                throw new InvalidRequestException("'" + raw + "' in 'results' is not a result id.");
             }
             acknowledged.add(id);
             // Acknowledging twice (a retry after a lost answer) is the same as once: a gone result is fine.
@@ -393,7 +397,7 @@ public final class JobApi {
                 continue;
             }
             if (!owner.equals(caller.subject())) {
-                throw ApiException.forbidden("Result " + id + " belongs to another user; none of the results was acknowledged.");
+                throw new NotPermittedException("Result " + id + " belongs to another user; none of the results was acknowledged.");
             }
             owned.add(id);
         }
@@ -406,24 +410,24 @@ public final class JobApi {
     private StoredJob owned(Caller caller, String id) {
         StoredJob stored = inOrganisation(caller, id);
         if (!caller.subject().equals(stored.owner())) {
-            throw ApiException.forbidden("Job " + id + " belongs to another member; only its owner changes it.");
+            throw new NotPermittedException("Job " + id + " belongs to another member; only its owner changes it.");
         }
         return stored;
     }
 
     private StoredJob inOrganisation(Caller caller, String id) {
         if (id == null || !JOB_ID.matcher(id).matches()) {
-            throw ApiException.badRequest("'" + id + "' is not a job id (job- and a UUID).");
+            throw new InvalidRequestException("'" + id + "' is not a job id (job- and a UUID).");
         }
-        StoredJob stored = jobs.find(id).orElseThrow(() -> ApiException.notFound("Job " + id + " not found."));
+        StoredJob stored = jobs.find(id).orElseThrow(() -> new NotFoundException("Job " + id + " not found."));
         if (!caller.organisation().equals(stored.organisation())) {
-            throw ApiException.forbidden("Job " + id + " belongs to another organisation.");
+            throw new NotPermittedException("Job " + id + " belongs to another organisation.");
         }
         return stored;
     }
 
     private Plan planOf(String organisationId) {
-        return plans.planOf(directory.organisation(organisationId).orElseThrow(() -> ApiException.forbidden(
+        return plans.planOf(directory.organisation(organisationId).orElseThrow(() -> new NotPermittedException(
                 "Organisation " + organisationId + " no longer exists.")));
     }
 
@@ -433,27 +437,27 @@ public final class JobApi {
 
     private static void checkFormats(Job job) {
         if (!JOB_ID.matcher(job.id()).matches()) {
-            throw ApiException.badRequest("Job id '" + job.id() + "' must be job- and a UUID.");
+            throw new InvalidRequestException("Job id '" + job.id() + "' must be job- and a UUID.");
         }
         if (!Semver.isValid(job.version())) {
-            throw ApiException.badRequest("Job " + job.id() + ": version '" + job.version() + "' is not a semantic version.");
+            throw new InvalidRequestException("Job " + job.id() + ": version '" + job.version() + "' is not a semantic version.");
         }
         if (!CREATED.matcher(job.created()).matches()) {
-            throw ApiException.badRequest("Job " + job.id() + ": created must be ISO-8601 UTC with milliseconds, e.g. 2026-01-31T12:00:00.000Z.");
+            throw new InvalidRequestException("Job " + job.id() + ": created must be ISO-8601 UTC with milliseconds, e.g. 2026-01-31T12:00:00.000Z.");
         }
         try {
             Instant.parse(job.created());
         } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("Job " + job.id() + ": created '" + job.created() + "' is not a valid time.");
+            throw new InvalidRequestException("Job " + job.id() + ": created '" + job.created() + "' is not a valid time.");
         }
         if (!FILE_ID.matcher(job.file()).matches()) {
-            throw ApiException.badRequest("Job " + job.id() + ": file must be file- and a UUID.");
+            throw new InvalidRequestException("Job " + job.id() + ": file must be file- and a UUID.");
         }
         if (!CLIENT_ID.matcher(job.client()).matches()) {
-            throw ApiException.badRequest("Job " + job.id() + ": client must be client- and 130 lowercase hex characters.");
+            throw new InvalidRequestException("Job " + job.id() + ": client must be client- and 130 lowercase hex characters.");
         }
         if (!job.signature().matches("[0-9a-f]{16,200}")) {
-            throw ApiException.badRequest("Job " + job.id() + ": signature must be lowercase hex.");
+            throw new InvalidRequestException("Job " + job.id() + ": signature must be lowercase hex.");
         }
     }
 }

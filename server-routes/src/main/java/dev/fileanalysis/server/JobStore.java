@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.fileanalysis.model.Job;
+import dev.fileanalysis.server.refusal.ConflictException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -156,7 +157,7 @@ public final class JobStore {
                 // read again and retry
             }
         }
-        throw ApiException.conflict("Job " + id + " kept changing while its upload was being completed; complete it again.");
+        throw new ConflictException("Job " + id + " kept changing while its upload was being completed; complete it again.");
     }
 
     /**
@@ -353,7 +354,7 @@ public final class JobStore {
                             ":processing", s(Job.PROCESSING)))
                     .build());
         } catch (ConditionalCheckFailedException e) {
-            throw ApiException.conflict("Job " + id + " is not being processed by " + processor + ".");
+            throw new ConflictException("Job " + id + " is not being processed by " + processor + ".");
         }
     }
 

@@ -6,6 +6,8 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fileanalysis.server.refusal.InvalidRequestException;
+import dev.fileanalysis.server.refusal.TooLargeException;
 
 /** Request bodies as JSON objects, with errors that say what was wrong instead of a parser trace. */
 public final class Json {
@@ -25,24 +27,24 @@ public final class Json {
 
     public static Map<String, Object> object(String body, String what, Set<String> allowed, int maxChars) {
         if (body != null && body.length() > maxChars) {
-            throw new ApiException(413, "The " + what + " is " + body.length() + " characters long; at most " + maxChars
+            throw new TooLargeException("The " + what + " is " + body.length() + " characters long; at most " + maxChars
                     + " are accepted.");
         }
         if (body == null || body.isBlank()) {
-            throw ApiException.badRequest("The request body must be a JSON object describing the " + what + ".");
+            throw new InvalidRequestException("The request body must be a JSON object describing the " + what + ".");
         }
         Map<String, Object> object;
         try {
             object = MAPPER.readValue(body, new TypeReference<Map<String, Object>>() { });
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("The " + what + " is not valid JSON: " + e.getOriginalMessage());
+            throw new InvalidRequestException("The " + what + " is not valid JSON: " + e.getOriginalMessage());
         }
         if (object == null) {
-            throw ApiException.badRequest("The " + what + " must be a JSON object, not null.");
+            throw new InvalidRequestException("The " + what + " must be a JSON object, not null.");
         }
         for (String field : object.keySet()) {
             if (!allowed.contains(field)) {
-                throw ApiException.badRequest("Unknown field '" + field + "' in the " + what + "; allowed: " + allowed + ".");
+                throw new InvalidRequestException("Unknown field '" + field + "' in the " + what + "; allowed: " + allowed + ".");
             }
         }
         return object;
@@ -51,7 +53,7 @@ public final class Json {
     public static String string(Map<String, Object> object, String field, String what) {
         Object value = object.get(field);
         if (!(value instanceof String text) || text.isEmpty()) {
-            throw ApiException.badRequest("Field '" + field + "' of the " + what + " must be a non-empty string.");
+            throw new InvalidRequestException("Field '" + field + "' of the " + what + " must be a non-empty string.");
         }
         return text;
     }
@@ -59,7 +61,7 @@ public final class Json {
     public static int integer(Map<String, Object> object, String field, String what, int min, int max) {
         Object value = object.get(field);
         if (!(value instanceof Integer number) || number < min || number > max) {
-            throw ApiException.badRequest("Field '" + field + "' of the " + what + " must be a whole number from "
+            throw new InvalidRequestException("Field '" + field + "' of the " + what + " must be a whole number from "
                     + min + " to " + max + ".");
         }
         return number;

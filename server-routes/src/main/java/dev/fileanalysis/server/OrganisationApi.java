@@ -18,6 +18,10 @@ import dev.fileanalysis.server.directory.Plans;
 import dev.fileanalysis.server.directory.Role;
 import dev.fileanalysis.server.directory.User;
 import dev.fileanalysis.server.JobStore.StoredJob;
+import dev.fileanalysis.server.refusal.InvalidRequestException;
+import dev.fileanalysis.server.refusal.NotFoundException;
+import dev.fileanalysis.server.refusal.NotPermittedException;
+import dev.fileanalysis.server.refusal.NotSignedInException;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 
@@ -54,9 +58,9 @@ public final class OrganisationApi {
     public Map<String, Object> create(@ExchangeProperty(Authorization.CALLER) Caller caller, String body) {
         String name = Json.string(Json.object(body, "new organisation", Set.of("name")), "name", "new organisation").strip();
         if (name.isEmpty() || name.length() > 100) {
-            throw ApiException.badRequest("An organisation's name must be 1 to 100 characters.");
+            throw new InvalidRequestException("An organisation's name must be 1 to 100 characters.");
         }
-        User owner = directory.user(caller.subject()).orElseThrow(() -> ApiException.unauthorized("This user no longer exists."));
+        User owner = directory.user(caller.subject()).orElseThrow(() -> new NotSignedInException("This user no longer exists."));
         return describe(directory.createOrganisation(name, owner, plans.defaultPlan()));
     }
 
@@ -97,10 +101,10 @@ public final class OrganisationApi {
                                           @Header("user") String user, String body) {
         requireUserId(user);
         Role role = Role.parse(Json.string(Json.object(body, "role change", Set.of("role")), "role", "role change"));
-        Membership target = directory.membership(caller.organisation(), user).orElseThrow(() -> ApiException.notFound(
+        Membership target = directory.membership(caller.organisation(), user).orElseThrow(() -> new NotFoundException(
                 "User " + user + " is not a member of organisation " + caller.organisation() + "."));
         if ((role == Role.OWNER || target.role() == Role.OWNER) && caller.role() != Role.OWNER) {
-            throw ApiException.forbidden("Only owners grant or take away the owner role.");
+            throw new NotPermittedException("Only owners grant or take away the owner role.");
         }
         Membership changed = directory.changeRole(caller.organisation(), user, role);
         authorization.forgetMembership(caller.organisation(), user);
@@ -109,10 +113,10 @@ public final class OrganisationApi {
 
     public Map<String, Object> removeMember(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("user") String user) {
         requireUserId(user);
-        Membership target = directory.membership(caller.organisation(), user).orElseThrow(() -> ApiException.notFound(
+        Membership target = directory.membership(caller.organisation(), user).orElseThrow(() -> new NotFoundException(
                 "User " + user + " is not a member of organisation " + caller.organisation() + "."));
         if (target.role() == Role.OWNER && caller.role() != Role.OWNER) {
-            throw ApiException.forbidden("Only owners remove owners.");
+            throw new NotPermittedException("Only owners remove owners.");
         }
         directory.removeMember(caller.organisation(), user);
         authorization.forgetMembership(caller.organisation(), user);
@@ -124,7 +128,7 @@ public final class OrganisationApi {
         String email = email(Json.string(request, "email", "invitation"));
         Role role = Role.parse(Json.string(request, "role", "invitation"));
         if (role == Role.OWNER && caller.role() != Role.OWNER) {
-            throw ApiException.forbidden("Only owners invite owners.");
+            throw new NotPermittedException("Only owners invite owners.");
         }
         return directory.invite(caller.organisation(), email, role, caller.subject(), invitationValidity);
     }
@@ -154,10 +158,10 @@ public final class OrganisationApi {
                 joinAs = Role.parse(Json.string(request, "role", "domain claim"));
             }
         }
-        User owner = directory.user(caller.subject()).orElseThrow(() -> ApiException.unauthorized("This user no longer exists."));
+        User owner = directory.user(caller.subject()).orElseThrow(() -> new NotSignedInException("This user no longer exists."));
         if (!owner.emailVerified() || owner.email() == null
                 || !owner.email().toLowerCase(Locale.ROOT).endsWith("@" + domain)) {
-            throw ApiException.forbidden("You can claim " + domain + " only when your own verified e-mail is in it.");
+            throw new NotPermittedException("You can claim " + domain + " only when your own verified e-mail is in it.");
         }
         directory.claimDomain(caller.organisation(), domain, joinAs);
         return Map.of("claimed", domain, "role", joinAs.wireName());
@@ -170,7 +174,7 @@ public final class OrganisationApi {
     }
 
     private Organisation organisation(Caller caller) {
-        return directory.organisation(caller.organisation()).orElseThrow(() -> ApiException.notFound(
+        return directory.organisation(caller.organisation()).orElseThrow(() -> new NotFoundException(
                 "Organisation " + caller.organisation() + " not found."));
     }
 
@@ -210,13 +214,13 @@ public final class OrganisationApi {
 
     private static void requireUserId(String user) {
         if (user == null || !USER_ID.matcher(user).matches()) {
-            throw ApiException.badRequest("'" + user + "' is not a user id (user- and a UUID).");
+            throw new InvalidRequestException("'" + user + "' is not a user id (user- and a UUID).");
         }
     }
 
     private static String email(String text) {
         if (text == null || !EMAIL.matcher(text).matches()) {
-            throw ApiException.badRequest("'" + text + "' is not an e-mail address.");
+            throw new InvalidRequestException("'" + text + "' is not an e-mail address.");
         }
         return text.toLowerCase(Locale.ROOT);
     }

@@ -14,6 +14,10 @@ import dev.fileanalysis.server.auth.Caller;
 import dev.fileanalysis.model.Job;
 import dev.fileanalysis.model.Result;
 import dev.fileanalysis.server.JobStore.StoredJob;
+import dev.fileanalysis.server.refusal.ConflictException;
+import dev.fileanalysis.server.refusal.InvalidRequestException;
+import dev.fileanalysis.server.refusal.NotFoundException;
+import dev.fileanalysis.server.refusal.NotPermittedException;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.semver4j.Semver;
@@ -55,7 +59,7 @@ public final class ProcessorApi {
         String processor = processorId(request);
         long until = System.currentTimeMillis() + leaseMillis;
         if (!jobs.renewLease(requireJobId(id), processor, until)) {
-            throw ApiException.conflict("Job " + id + " is not held by " + processor + " any more; stop working on it.");
+            throw new ConflictException("Job " + id + " is not held by " + processor + " any more; stop working on it.");
         }
         return Map.of("job", id, "leaseUntil", Instant.ofEpochMilli(until).toString());
     }
@@ -66,14 +70,14 @@ public final class ProcessorApi {
         String processor = processorId(request);
         String reason = Json.string(request, "reason", "release");
         Job job = jobs.find(requireJobId(id)).map(JobStore.StoredJob::job)
-                .orElseThrow(() -> ApiException.notFound("Job " + id + " not found."));
+                .orElseThrow(() -> new NotFoundException("Job " + id + " not found."));
         // Back-off between attempts, doubling each time, so that an engine that is restarting
         // (or a dependency of it that is down) has time to come back before the next attempt.
         int attempts = job.attempts() == null ? 1 : job.attempts();
         long backoff = Math.min(retryBackoffMillis << Math.min(attempts - 1, 10), 10 * 60_000L);
         if (!jobs.release(id, processor, reason.length() > 500 ? reason.substring(0, 500) : reason,
                 System.currentTimeMillis() + backoff)) {
-            throw ApiException.conflict("Job " + id + " is not held by " + processor + "; nothing to release.");
+            throw new ConflictException("Job " + id + " is not held by " + processor + "; nothing to release.");
         }
         LOG.warn("job {} released by {} for another attempt in {} ms: {}", id, processor, backoff, reason);
         return Map.of("job", id, "released", true);
@@ -116,10 +120,10 @@ public final class ProcessorApi {
         try {
             from = fromText == null ? 0 : Integer.parseInt(fromText);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("Query parameter 'from' must be a chunk index.");
+            throw new InvalidRequestException("Query parameter 'from' must be a chunk index.");
         }
         if (from < 0) {
-            throw ApiException.badRequest("Query parameter 'from' must not be negative.");
+            throw new InvalidRequestException("Query parameter 'from' must not be negative.");
         }
         int landed = job.chunks() == null ? 0 : job.chunks();
         List<Map<String, Object>> urls = new ArrayList<>();
@@ -152,22 +156,22 @@ public final class ProcessorApi {
         String processor = processorId(request);
         String status = Json.string(request, "status", "result");
         if (!Job.DONE.equals(status) && !Job.FAILED.equals(status)) {
-            throw ApiException.badRequest("Field 'status' of the result must be DONE or FAILED.");
+            throw new InvalidRequestException("Field 'status' of the result must be DONE or FAILED.");
         }
         Object payload = request.get("payload");
         Object error = request.get("error");
         if (payload != null && (!(payload instanceof String text) || text.length() > MAX_PAYLOAD_CHARS
                 || !text.matches("[0-9a-f]+:[0-9a-f]+:[0-9a-f]+:[0-9a-f]*"))) {
-            throw ApiException.badRequest("Field 'payload' must be ephemeralPublicKeyHex:ivHex:tagHex:ciphertextHex.");
+            throw new InvalidRequestException("Field 'payload' must be ephemeralPublicKeyHex:ivHex:tagHex:ciphertextHex.");
         }
         if (payload == null && !(error instanceof String)) {
-            throw ApiException.badRequest("A result needs an encrypted 'payload', or an 'error' when nothing could be encrypted.");
+            throw new InvalidRequestException("A result needs an encrypted 'payload', or an 'error' when nothing could be encrypted.");
         }
-        StoredJob stored = jobs.find(requireJobId(id)).orElseThrow(() -> ApiException.notFound("Job " + id + " not found."));
+        StoredJob stored = jobs.find(requireJobId(id)).orElseThrow(() -> new NotFoundException("Job " + id + " not found."));
         Job job = stored.job();
         String resultId = ResultStore.idFor(id);
         if (!processor.equals(job.processor())) {
-            throw ApiException.conflict("Job " + id + " is not held by " + processor + "; its result is refused.");
+            throw new ConflictException("Job " + id + " is not held by " + processor + "; its result is refused.");
         }
         if (!Job.PROCESSING.equals(job.status())) {
             if (resultId.equals(stored.result()) && status.equals(job.status())) {
@@ -175,12 +179,12 @@ public final class ProcessorApi {
                 // already stored, so the retry succeeds without storing anything twice.
                 return new Result(resultId, id, job.client(), job.status(), null, null, null);
             }
-            throw ApiException.conflict("Job " + id + " already ended (" + job.status() + "); a second result is refused.");
+            throw new ConflictException("Job " + id + " already ended (" + job.status() + "); a second result is refused.");
         }
         Result result = new Result(resultId, id, job.client(), status, (String) payload, (String) error, Instant.now().toString());
         results.putOnce(result, stored.owner());
         if (!jobs.finish(id, processor, status, resultId, (String) error)) {
-            throw ApiException.conflict("Job " + id + " is not held by " + processor + " any more; its result is refused.");
+            throw new ConflictException("Job " + id + " is not held by " + processor + " any more; its result is refused.");
         }
         int deleted = chunks.deleteAll(job.file());
         LOG.info("job {} {} by {}; result {} stored, {} chunks deleted", id, status, processor, resultId, deleted);
@@ -189,18 +193,18 @@ public final class ProcessorApi {
 
     private Job held(String id, String processor) {
         if (processor == null || !PROCESSOR_ID.matcher(processor).matches()) {
-            throw ApiException.badRequest("'processor' must be a processor id (processor- and a UUID).");
+            throw new InvalidRequestException("'processor' must be a processor id (processor- and a UUID).");
         }
-        Job job = jobs.find(requireJobId(id)).orElseThrow(() -> ApiException.notFound("Job " + id + " not found.")).job();
+        Job job = jobs.find(requireJobId(id)).orElseThrow(() -> new NotFoundException("Job " + id + " not found.")).job();
         if (!processor.equals(job.processor())) {
-            throw ApiException.forbidden("Job " + id + " is not held by " + processor + ".");
+            throw new NotPermittedException("Job " + id + " is not held by " + processor + ".");
         }
         return job;
     }
 
     private static String requireJobId(String id) {
         if (id == null || !JobApi.JOB_ID.matcher(id).matches()) {
-            throw ApiException.badRequest("'" + id + "' is not a job id (job- and a UUID).");
+            throw new InvalidRequestException("'" + id + "' is not a job id (job- and a UUID).");
         }
         return id;
     }
@@ -208,7 +212,7 @@ public final class ProcessorApi {
     private static String processorId(Map<String, Object> request) {
         String processor = Json.string(request, "processor", "request");
         if (!PROCESSOR_ID.matcher(processor).matches()) {
-            throw ApiException.badRequest("'processor' must be a processor id (processor- and a UUID).");
+            throw new InvalidRequestException("'processor' must be a processor id (processor- and a UUID).");
         }
         return processor;
     }

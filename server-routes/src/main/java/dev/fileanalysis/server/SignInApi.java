@@ -22,6 +22,10 @@ import dev.fileanalysis.server.directory.Membership;
 import dev.fileanalysis.server.directory.Plans;
 import dev.fileanalysis.server.directory.SignInOutcome;
 import dev.fileanalysis.server.directory.User;
+import dev.fileanalysis.server.refusal.ConflictException;
+import dev.fileanalysis.server.refusal.InvalidRequestException;
+import dev.fileanalysis.server.refusal.NotPermittedException;
+import dev.fileanalysis.server.refusal.NotSignedInException;
 import org.apache.camel.ExchangeProperty;
 
 /**
@@ -88,31 +92,31 @@ public final class SignInApi {
         if (request.get("device") != null) {
             device = Json.string(request, "device", "sign-in request");
             if (!JobApi.CLIENT_ID.matcher(device).matches()) {
-                throw ApiException.badRequest("Field 'device' must be a client id (client- and 130 hex characters).");
+                throw new InvalidRequestException("Field 'device' must be a client id (client- and 130 hex characters).");
             }
             Object proof = request.get("device_proof");
             if (!(proof instanceof String signature) || !DeviceProof.isValid(device, nonce, signature)) {
-                throw ApiException.badRequest("Field 'device_proof' must be this device's signature over the sign-in's nonce "
+                throw new InvalidRequestException("Field 'device_proof' must be this device's signature over the sign-in's nonce "
                         + "(see DeviceProof): a device is registered only by whoever holds its private key.");
             }
         } else if (request.get("device_proof") != null) {
-            throw ApiException.badRequest("Field 'device_proof' makes sense only with 'device'.");
+            throw new InvalidRequestException("Field 'device_proof' makes sense only with 'device'.");
         }
         VerifiedIdentity identity = idTokens.validate(provider, idToken, nonce);
         if (device != null) {
             String owner = directory.deviceOwner(device).orElse(null);
             if (owner != null && !owner.equals(DirectoryStore.userIdOf(identity.issuer(), identity.subject()))) {
-                throw ApiException.conflict("This device's key is registered to another user; a device belongs to one person. "
+                throw new ConflictException("This device's key is registered to another user; a device belongs to one person. "
                         + "Sign in there with that person, or make a new device key.");
             }
         }
         // A nonce is good for one sign-in: a captured ID token cannot be exchanged a second time.
         if (!directory.useNonce(nonce, clock.instant().plus(NONCE_MEMORY))) {
-            throw ApiException.unauthorized("This ID token's nonce was already used; start a new sign-in.");
+            throw new NotSignedInException("This ID token's nonce was already used; start a new sign-in.");
         }
         SignInOutcome outcome = directory.signIn(identity, plans.defaultPlan());
         if (device != null && !directory.registerDevice(device, outcome.user().id())) {
-            throw ApiException.conflict("This device's key is registered to another user.");
+            throw new ConflictException("This device's key is registered to another user.");
         }
         Membership bound = preferred(outcome.memberships());
         IssuedSession session = directory.createSession(outcome.user().id(), bound.organisation(), refreshLifetime);
@@ -129,11 +133,11 @@ public final class SignInApi {
         if (request.get("organisation") != null) {
             switchTo = Json.string(request, "organisation", "refresh request");
             if (!Authorization.ORGANISATION_ID.matcher(switchTo).matches()) {
-                throw ApiException.badRequest("Field 'organisation' must be an organisation id (org- and a UUID).");
+                throw new InvalidRequestException("Field 'organisation' must be an organisation id (org- and a UUID).");
             }
         }
         IssuedSession session = directory.rotate(refreshToken, switchTo, refreshLifetime, proposedNext);
-        User user = directory.user(session.userId()).orElseThrow(() -> ApiException.unauthorized("This user no longer exists."));
+        User user = directory.user(session.userId()).orElseThrow(() -> new NotSignedInException("This user no longer exists."));
         List<Membership> memberships = directory.membershipsOf(user.id());
         if (memberships.stream().noneMatch(m -> m.organisation().equals(session.organisation()))) {
             // Removed from the organisation the session was bound to: the new access token is
@@ -141,7 +145,7 @@ public final class SignInApi {
             // client's own choice of it must stay the answer, or a retry after a crash would fail.)
             if (memberships.isEmpty()) {
                 directory.revoke(session.refreshToken());
-                throw ApiException.forbidden("You are no longer a member of any organisation; ask an admin to invite you.");
+                throw new NotPermittedException("You are no longer a member of any organisation; ask an admin to invite you.");
             }
             return sessionResponse(session, user, memberships, preferred(memberships).organisation());
         }
@@ -158,7 +162,7 @@ public final class SignInApi {
     }
 
     public Map<String, Object> me(@ExchangeProperty(Authorization.CALLER) Caller caller) {
-        User user = directory.user(caller.subject()).orElseThrow(() -> ApiException.unauthorized("This user no longer exists."));
+        User user = directory.user(caller.subject()).orElseThrow(() -> new NotSignedInException("This user no longer exists."));
         List<Membership> memberships = directory.membershipsOf(user.id());
         Map<String, Object> me = new LinkedHashMap<>();
         me.put("user", user(user));
@@ -170,7 +174,7 @@ public final class SignInApi {
 
     private Map<String, Object> sessionResponse(IssuedSession session, User user, List<Membership> memberships, String organisation) {
         Membership bound = memberships.stream().filter(m -> m.organisation().equals(organisation)).findFirst()
-                .orElseThrow(() -> ApiException.forbidden("You are not a member of organisation " + organisation + "."));
+                .orElseThrow(() -> new NotPermittedException("You are not a member of organisation " + organisation + "."));
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("access_token", sessionTokens.issue(new SessionClaims(user.id(), organisation, session.sessionId())));
         response.put("token_type", "Bearer");

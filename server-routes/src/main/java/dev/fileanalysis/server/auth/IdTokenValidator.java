@@ -1,6 +1,8 @@
 package dev.fileanalysis.server.auth;
 
 import dev.fileanalysis.server.directory.VerifiedIdentity;
+import dev.fileanalysis.server.refusal.NotSignedInException;
+import dev.fileanalysis.server.refusal.RefusalException;
 
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
@@ -32,7 +34,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import dev.fileanalysis.server.ApiException;
 
 /**
  * Validates an OIDC ID token presented at sign-in against the provider the client says it came
@@ -80,7 +81,7 @@ public final class IdTokenValidator {
      * @param providerId    which configured provider the token claims to come from
      * @param idToken       the compact JWT the provider returned
      * @param expectedNonce the nonce this server put into the authorization request
-     * @throws ApiException 401 naming the first check the token failed
+     * @throws RefusalException 401 naming the first check the token failed
      */
     public VerifiedIdentity validate(String providerId, String idToken, String expectedNonce) {
         TrustedIssuer provider = providerId == null ? null : issuers.get(providerId);
@@ -276,12 +277,12 @@ public final class IdTokenValidator {
         return Boolean.TRUE.equals(claim) || "true".equals(claim);
     }
 
-    private static ApiException refused(TrustedIssuer provider, String what) {
+    private static RefusalException refused(TrustedIssuer provider, String what) {
         return refused("The ID token from sign-in provider '" + provider.id() + "' " + what + ".");
     }
 
-    private static ApiException refused(String sentence) {
+    private static RefusalException refused(String sentence) {
         String text = Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1);
-        return ApiException.unauthorized(text);
+        return new NotSignedInException(text);
     }
 }

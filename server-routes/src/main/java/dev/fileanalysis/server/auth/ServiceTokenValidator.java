@@ -21,7 +21,9 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.ConfigurableJWTProcessor;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import dev.fileanalysis.server.ApiException;
+import dev.fileanalysis.server.refusal.NotPermittedException;
+import dev.fileanalysis.server.refusal.NotSignedInException;
+import dev.fileanalysis.server.refusal.RefusalException;
 
 /**
  * Checks a processor's service credential, an access token of the operator's OIDC provider (OAuth
@@ -40,7 +42,7 @@ public final class ServiceTokenValidator {
      * Tokens verified a moment ago (a processor sends the same one with every call). A minute at
      * most, so a key the provider withdraws stops working here within a minute.
      */
-    private final VerifiedTokens<String> verified = new VerifiedTokens<>(Clock.systemUTC(), Duration.ofMinutes(1));
+    private final ExpiringCache<String, String> verified = new ExpiringCache<>(Clock.systemUTC(), Duration.ofMinutes(1));
 
     public ServiceTokenValidator(String issuer, String jwksUrl, String audience, List<String> processorSubjects) {
         JWKSource<SecurityContext> keys;
@@ -66,12 +68,12 @@ public final class ServiceTokenValidator {
 
     /**
      * Validates a bearer token (without the "Bearer " prefix) and returns its subject; throws a 401
-     * {@link ApiException} if it fails, and a 403 one when it is valid but not a processor's.
+     * {@link RefusalException} if it fails, and a 403 one when it is valid but not a processor's.
      */
     public String validateProcessor(String token) {
         String subject = validate(token);
         if (!isProcessor(subject)) {
-            throw ApiException.forbidden("'" + subject + "' is not a processor service credential; only those call processor endpoints.");
+            throw new NotPermittedException("'" + subject + "' is not a processor service credential; only those call processor endpoints.");
         }
         return subject;
     }
@@ -90,17 +92,17 @@ public final class ServiceTokenValidator {
         try {
             claims = processor.process(token, null);
         } catch (ParseException e) {
-            throw ApiException.unauthorized("The bearer token is not a well-formed JWT.");
+            throw new NotSignedInException("The bearer token is not a well-formed JWT.");
         } catch (BadJOSEException e) {
-            throw ApiException.unauthorized("The bearer token was rejected: " + e.getMessage());
+            throw new NotSignedInException("The bearer token was rejected: " + e.getMessage());
         } catch (JOSEException e) {
-            throw ApiException.unauthorized("The bearer token could not be verified: " + e.getMessage());
+            throw new NotSignedInException("The bearer token could not be verified: " + e.getMessage());
         }
         Date expires = claims.getExpirationTime();
         if (expires == null) {
-            throw ApiException.unauthorized("The bearer token has no expiry.");
+            throw new NotSignedInException("The bearer token has no expiry.");
         }
-        verified.remember(token, claims.getSubject(), expires.toInstant());
+        verified.put(token, claims.getSubject(), expires.toInstant());
         return claims.getSubject();
     }
 }

@@ -25,7 +25,8 @@ import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
-import dev.fileanalysis.server.ApiException;
+import dev.fileanalysis.server.refusal.NotSignedInException;
+import dev.fileanalysis.server.refusal.RefusalException;
 
 /**
  * Issues and verifies the server's own short-lived session access tokens.
@@ -52,7 +53,7 @@ public final class SessionTokens {
     private final Duration lifetime;
     private final Clock clock;
     /** Tokens this server verified a moment ago; a client sends the same one with every call. */
-    private final VerifiedTokens<SessionClaims> verified;
+    private final ExpiringCache<String, SessionClaims> verified;
 
     private SessionTokens(List<ECKey> keys, String issuer, Duration lifetime, Clock clock) {
         if (issuer == null || issuer.isBlank()) {
@@ -76,7 +77,7 @@ public final class SessionTokens {
         this.issuer = issuer;
         this.lifetime = lifetime;
         this.clock = clock;
-        this.verified = new VerifiedTokens<>(clock, Duration.ofMinutes(1));
+        this.verified = new ExpiringCache<>(clock, Duration.ofMinutes(1));
     }
 
     /**
@@ -113,7 +114,7 @@ public final class SessionTokens {
         return jwt.serialize();
     }
 
-    /** @throws ApiException 401 naming what was wrong with the token */
+    /** @throws RefusalException 401 naming what was wrong with the token */
     public SessionClaims verify(String token) {
         if (token == null || token.isBlank()) {
             throw refused("no session token was sent");
@@ -183,7 +184,7 @@ public final class SessionTokens {
             throw refused("the session token has no session id (sid)");
         }
         SessionClaims checked = new SessionClaims(user, organisation, session);
-        verified.remember(token, checked, exp.toInstant());
+        verified.put(token, checked, exp.toInstant());
         return checked;
     }
 
@@ -209,7 +210,7 @@ public final class SessionTokens {
         }
     }
 
-    private static ApiException refused(String sentence) {
-        return ApiException.unauthorized(Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1) + ".");
+    private static RefusalException refused(String sentence) {
+        return new NotSignedInException(Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1) + ".");
     }
 }

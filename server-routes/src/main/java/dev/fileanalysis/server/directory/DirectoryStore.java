@@ -19,10 +19,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import dev.fileanalysis.server.ApiException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import dev.fileanalysis.server.refusal.InvalidRequestException;
+import dev.fileanalysis.server.refusal.NotFoundException;
+import dev.fileanalysis.server.refusal.NotPermittedException;
+import dev.fileanalysis.server.refusal.NotSignedInException;
 
 /**
  * Who is who: users, organisations and their members, invitations, claimed e-mail domains, device
@@ -98,7 +101,7 @@ public final class DirectoryStore {
      */
     public SignInOutcome signIn(VerifiedIdentity identity, String defaultPlan) {
         if (identity.issuer() == null || identity.subject() == null || identity.subject().isBlank()) {
-            throw ApiException.unauthorized("The identity has no issuer or subject, so it names nobody.");
+            throw new NotSignedInException("The identity has no issuer or subject, so it names nobody.");
         }
         String userId = userIdOf(identity.issuer(), identity.subject());
         String email = identity.email() == null || identity.email().isBlank() ? null : identity.email().trim().toLowerCase(java.util.Locale.ROOT);
@@ -176,10 +179,10 @@ public final class DirectoryStore {
     public Organisation createOrganisation(String name, User owner, String plan) {
         String trimmed = name == null ? "" : name.trim();
         if (trimmed.isEmpty() || trimmed.length() > 200) {
-            throw ApiException.badRequest("An organisation needs a name of 1 to 200 characters, got '" + name + "'.");
+            throw new InvalidRequestException("An organisation needs a name of 1 to 200 characters, got '" + name + "'.");
         }
         if (plan == null || plan.isBlank()) {
-            throw ApiException.badRequest("An organisation needs a plan.");
+            throw new InvalidRequestException("An organisation needs a plan.");
         }
         String orgId = "org-" + UUID.randomUUID();
         members.ensureOrganisation(orgId, trimmed, owner, plan);
@@ -230,7 +233,7 @@ public final class DirectoryStore {
     /** 404 when there is no such invitation. */
     public void revokeInvitation(String orgId, String email) {
         if (!invitations.delete(requireId("organisation id", orgId), Invitations.normalisedEmail(email))) {
-            throw ApiException.notFound("There is no invitation of " + email + " to organisation " + orgId + ".");
+            throw new NotFoundException("There is no invitation of " + email + " to organisation " + orgId + ".");
         }
     }
 
@@ -270,7 +273,7 @@ public final class DirectoryStore {
      */
     public boolean useNonce(String nonce, Instant expires) {
         if (nonce == null || nonce.isBlank() || nonce.length() > 512) {
-            throw ApiException.unauthorized("The sign-in carries no usable nonce.");
+            throw new NotSignedInException("The sign-in carries no usable nonce.");
         }
         Map<String, AttributeValue> item = item("NONCE#" + nonce, "NONCE", null);
         item.put("expires", s(expires.toString()));
@@ -303,12 +306,12 @@ public final class DirectoryStore {
             // Checked before the rotation, so a refused switch leaves the presented token working.
             Optional<String> user = sessions.currentUser(refreshToken);
             if (user.isEmpty() && proposedNext == null) {
-                throw ApiException.unauthorized("The refresh token is not the current one of a live session; sign in again.");
+                throw new NotSignedInException("The refresh token is not the current one of a live session; sign in again.");
             }
             // (Without a current user, only the exact repeat of a rotation that already happened,
             // and was checked then, can pass below.)
             if (user.isPresent() && membership(requireId("organisation id", switchToOrganisation), user.get()).isEmpty()) {
-                throw ApiException.forbidden("You are not a member of organisation " + switchToOrganisation + ".");
+                throw new NotPermittedException("You are not a member of organisation " + switchToOrganisation + ".");
             }
         }
         return sessions.rotate(refreshToken, switchToOrganisation == null ? null : requireId("organisation id", switchToOrganisation),
@@ -388,7 +391,7 @@ public final class DirectoryStore {
     /** Ids become parts of keys: anything but plain id characters (a '#' above all) is refused. */
     private static String requireId(String what, String id) {
         if (id == null || !ID.matcher(id).matches()) {
-            throw ApiException.badRequest("'" + id + "' is not a valid " + what + ".");
+            throw new InvalidRequestException("'" + id + "' is not a valid " + what + ".");
         }
         return id;
     }

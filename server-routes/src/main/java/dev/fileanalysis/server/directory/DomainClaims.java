@@ -11,8 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import dev.fileanalysis.server.refusal.ConflictException;
+import dev.fileanalysis.server.refusal.InvalidRequestException;
+import dev.fileanalysis.server.refusal.NotFoundException;
 
-import dev.fileanalysis.server.ApiException;
 
 /**
  * E-mail domains organisations claim, so that people with a verified address there join on their
@@ -49,7 +51,7 @@ final class DomainClaims {
     static String normalisedDomain(String domain) {
         String name = domain == null ? "" : domain.trim().toLowerCase(Locale.ROOT);
         if (!DOMAIN_NAME.matcher(name).matches()) {
-            throw ApiException.badRequest("'" + domain + "' is not a domain name (expected e.g. example.com).");
+            throw new InvalidRequestException("'" + domain + "' is not a domain name (expected e.g. example.com).");
         }
         return name;
     }
@@ -57,11 +59,11 @@ final class DomainClaims {
     void claim(String orgId, String domain, Role joinAs) {
         String name = normalisedDomain(domain);
         if (PUBLIC_MAIL.contains(name)) {
-            throw ApiException.badRequest("The domain " + name + " is a public mailbox provider: anyone can have an address "
+            throw new InvalidRequestException("The domain " + name + " is a public mailbox provider: anyone can have an address "
                     + "there, so it cannot bring people into an organisation. Invite them by address instead.");
         }
         if (joinAs == Role.OWNER) {
-            throw ApiException.badRequest("People joining through a domain can become viewer, member or admin, not owner: "
+            throw new InvalidRequestException("People joining through a domain can become viewer, member or admin, not owner: "
                     + "make owners one by one.");
         }
         var claim = item(DOMAIN + name, CLAIM, null);
@@ -71,7 +73,7 @@ final class DomainClaims {
         claim.put("claimed", s(clock.instant().toString()));
         // Claiming again from the same organisation only changes the role people join with.
         if (!table.put(claim, "attribute_not_exists(#pk) OR #organisation = :org", Map.of(":org", s(orgId)))) {
-            throw ApiException.conflict("The domain " + name + " is already claimed by another organisation.");
+            throw new ConflictException("The domain " + name + " is already claimed by another organisation.");
         }
         var listed = item(OrganisationMembers.orgKey(orgId), DOMAIN + name, null);
         listed.put("domain", s(name));
@@ -84,7 +86,7 @@ final class DomainClaims {
         boolean released = table.delete(DOMAIN + name, CLAIM, "#organisation = :org", Map.of(":org", s(orgId))).isPresent();
         boolean listed = table.delete(OrganisationMembers.orgKey(orgId), DOMAIN + name, null, Map.of()).isPresent();
         if (!released && !listed) {
-            throw ApiException.notFound("Organisation " + orgId + " has not claimed the domain " + name + ".");
+            throw new NotFoundException("Organisation " + orgId + " has not claimed the domain " + name + ".");
         }
     }
 

@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import dev.fileanalysis.server.ApiException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import dev.fileanalysis.server.refusal.InvalidRequestException;
 
 /**
  * Invitations of e-mail addresses to organisations. Addresses are compared in lower case: providers
@@ -38,7 +38,7 @@ final class Invitations {
     static String normalisedEmail(String email) {
         String trimmed = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
         if (!EMAIL.matcher(trimmed).matches() || trimmed.length() > 320) {
-            throw ApiException.badRequest("'" + email + "' is not an e-mail address (expected name@domain.tld).");
+            throw new InvalidRequestException("'" + email + "' is not an e-mail address (expected name@domain.tld).");
         }
         return trimmed;
     }
@@ -46,7 +46,7 @@ final class Invitations {
     /** Invites (or re-invites, replacing role and expiry of an earlier invitation of the same address). */
     Invitation invite(String orgId, String email, Role role, String invitedBy, Duration validFor) {
         if (validFor == null || validFor.isNegative() || validFor.isZero()) {
-            throw ApiException.badRequest("An invitation must be valid for a positive time, got " + validFor + ".");
+            throw new InvalidRequestException("An invitation must be valid for a positive time, got " + validFor + ".");
         }
         String address = normalisedEmail(email);
         Instant expires = clock.instant().plus(validFor);

@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.fileanalysis.server.ApiException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import dev.fileanalysis.server.refusal.ConflictException;
+import dev.fileanalysis.server.refusal.NotFoundException;
+import dev.fileanalysis.server.refusal.NotPermittedException;
 
 /**
  * Organisations and their members, with the rule that an organisation always keeps an owner.
@@ -64,7 +66,7 @@ final class OrganisationMembers {
     }
 
     Organisation requireOrganisation(String orgId) {
-        return organisation(orgId).orElseThrow(() -> ApiException.notFound("There is no organisation " + orgId + "."));
+        return organisation(orgId).orElseThrow(() -> new NotFoundException("There is no organisation " + orgId + "."));
     }
 
     /**
@@ -159,7 +161,7 @@ final class OrganisationMembers {
             }
             // The member changed (or left) between the read and the write: look again.
         }
-        throw ApiException.conflict("The membership of " + userId + " in " + orgId + " kept changing; try again.");
+        throw new ConflictException("The membership of " + userId + " in " + orgId + " kept changing; try again.");
     }
 
     void removeMember(String orgId, String userId) {
@@ -177,11 +179,11 @@ final class OrganisationMembers {
                 countOwners(orgId, 1);
             }
         }
-        throw ApiException.conflict("The membership of " + userId + " in " + orgId + " kept changing; try again.");
+        throw new ConflictException("The membership of " + userId + " in " + orgId + " kept changing; try again.");
     }
 
     private Membership requireMembership(String orgId, String userId) {
-        return membership(orgId, userId).orElseThrow(() -> ApiException.notFound(
+        return membership(orgId, userId).orElseThrow(() -> new NotFoundException(
                 "User " + userId + " is not a member of organisation " + orgId + "."));
     }
 
@@ -189,7 +191,7 @@ final class OrganisationMembers {
         boolean uncounted = table.update(orgKey(owner.organisation()), PROFILE, "ADD #owners :minusOne", "#owners > :one",
                 Map.of(":minusOne", n(-1), ":one", n(1)));
         if (!uncounted) {
-            throw ApiException.forbidden(owner.displayName() + " is the last owner of " + owner.organisationName()
+            throw new NotPermittedException(owner.displayName() + " is the last owner of " + owner.organisationName()
                     + "; make another member an owner first, then " + action + " " + owner.displayName() + ".");
         }
     }

@@ -1,6 +1,6 @@
 package dev.fileanalysis.server.directory;
+import dev.fileanalysis.server.refusal.TooLargeException;
 
-import dev.fileanalysis.server.ApiException;
 
 /** What an organisation may use per UTC month, and the largest single file it may send. */
 public record Plan(String name, long bytesPerMonth, long jobsPerMonth, long largestFileBytes) {
@@ -14,7 +14,7 @@ public record Plan(String name, long bytesPerMonth, long jobsPerMonth, long larg
     /** Refuses (413) a file larger than the plan's largest file, before any of it is uploaded. */
     public void requireFileFits(long fileBytes) {
         if (fileBytes > largestFileBytes) {
-            throw new ApiException(413, "Plan '" + name + "' accepts files up to " + ByteSize.format(largestFileBytes)
+            throw new TooLargeException("Plan '" + name + "' accepts files up to " + ByteSize.format(largestFileBytes)
                     + "; this file is " + ByteSize.format(fileBytes) + " (" + fileBytes + " bytes).");
         }
     }

@@ -2,13 +2,13 @@ package dev.fileanalysis.server.directory;
 
 import java.time.Instant;
 
-import dev.fileanalysis.server.ApiException;
+import dev.fileanalysis.server.refusal.RefusalException;
 
 /**
  * A charge refused because it would take an organisation past a monthly limit of its plan (402 Payment Required: a plan with more room is the fix, not retrying; 429 would be retried by clients):
  * the message names the plan, the limit, what is used, what was asked for and when usage resets.
  */
-public final class QuotaExceededException extends ApiException {
+public final class QuotaExceededException extends RefusalException {
 
     public static final String BYTES_PER_MONTH = "bytes-per-month";
     public static final String JOBS_PER_MONTH = "jobs-per-month";
@@ -21,7 +21,7 @@ public final class QuotaExceededException extends ApiException {
     private final Instant resets;
 
     QuotaExceededException(String plan, String limitName, long limit, long used, long needed, Instant resets) {
-        super(402, message(plan, limitName, limit, used, needed, resets));
+        super(message(plan, limitName, limit, used, needed, resets));
         this.plan = plan;
         this.limitName = limitName;
         this.limit = limit;

@@ -24,7 +24,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import dev.fileanalysis.server.directory.DirectoryStore.IssuedSession;
-import dev.fileanalysis.server.ApiException;
+import dev.fileanalysis.server.refusal.InvalidRequestException;
+import dev.fileanalysis.server.refusal.NotSignedInException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -77,18 +78,18 @@ final class RefreshSessions {
     IssuedSession rotate(String refreshToken, String switchTo, Duration lifetime, String proposedNext) {
         requirePositive(lifetime);
         Presented presented = parse(refreshToken)
-                .orElseThrow(() -> ApiException.unauthorized("The refresh token is malformed; sign in again."));
+                .orElseThrow(() -> new NotSignedInException("The refresh token is malformed; sign in again."));
         String proposedSecret = null;
         if (proposedNext != null) {
             var proposal = TOKEN.matcher(proposedNext.trim());
             if (!proposal.matches() || !proposal.group(1).equals(presented.sessionId())) {
-                throw ApiException.badRequest("next_refresh_token must be this session's id, a dot and 43 base64url characters "
+                throw new InvalidRequestException("next_refresh_token must be this session's id, a dot and 43 base64url characters "
                         + "(32 random bytes).");
             }
             proposedSecret = proposal.group(2);
         }
         Map<String, AttributeValue> session = table.get(key(presented.sessionId()), SESSION)
-                .orElseThrow(() -> ApiException.unauthorized("The refresh token belongs to no session; sign in again."));
+                .orElseThrow(() -> new NotSignedInException("The refresh token belongs to no session; sign in again."));
         requireLive(session);
         List<String> previous = previousHashes(session);
         if (proposedSecret != null && !previous.isEmpty() && matches(presented.hash(), previous.get(0))
@@ -102,17 +103,17 @@ final class RefreshSessions {
         if (!matches(presented.hash(), str(session, "refresh_hash"))) {
             if (previous.stream().anyMatch(old -> matches(presented.hash(), old))) {
                 end(presented.sessionId(), "reuse");
-                throw ApiException.unauthorized("The refresh token was already used once, so a copy of it may be in other hands: "
+                throw new NotSignedInException("The refresh token was already used once, so a copy of it may be in other hands: "
                         + "the session has been ended; sign in again.");
             }
-            throw ApiException.unauthorized("The refresh token does not match its session; sign in again.");
+            throw new NotSignedInException("The refresh token does not match its session; sign in again.");
         }
         List<String> remembered = new ArrayList<>();
         remembered.add(presented.hash());
         remembered.addAll(previous.subList(0, Math.min(previous.size(), REMEMBERED - 1)));
         String secret = proposedSecret != null ? proposedSecret : newSecret();
         if (proposedSecret != null && (matches(hash(secret), presented.hash()) || previous.stream().anyMatch(old -> matches(hash(secret), old)))) {
-            throw ApiException.badRequest("next_refresh_token must be new: it was this session's refresh token before.");
+            throw new InvalidRequestException("next_refresh_token must be new: it was this session's refresh token before.");
         }
         Instant now = clock.instant();
         Instant expires = now.plus(lifetime);
@@ -130,7 +131,7 @@ final class RefreshSessions {
             // Someone refreshed with this very secret between our read and write: that is the
             // same secret used twice, the case rotation exists to catch.
             end(presented.sessionId(), "reuse");
-            throw ApiException.unauthorized("The refresh token was used twice at the same moment, so a copy of it may be in "
+            throw new NotSignedInException("The refresh token was used twice at the same moment, so a copy of it may be in "
                     + "other hands: the session has been ended; sign in again.");
         }
         return new IssuedSession(presented.sessionId(), str(session, "user"), organisation, presented.sessionId() + "." + secret);
@@ -169,10 +170,10 @@ final class RefreshSessions {
 
     private void requireLive(Map<String, AttributeValue> session) {
         if (bool(session, "revoked")) {
-            throw ApiException.unauthorized("The session has ended (" + str(session, "revoked_because") + "); sign in again.");
+            throw new NotSignedInException("The session has ended (" + str(session, "revoked_because") + "); sign in again.");
         }
         if (num(session, "expires_ms") <= clock.millis()) {
-            throw ApiException.unauthorized("The session expired at " + str(session, "expires") + " after a period without use; "
+            throw new NotSignedInException("The session expired at " + str(session, "expires") + " after a period without use; "
                     + "sign in again.");
         }
     }

@@ -3,8 +3,8 @@ package dev.fileanalysis.server.directory;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import dev.fileanalysis.server.refusal.InvalidRequestException;
 
-import dev.fileanalysis.server.ApiException;
 
 /** What a member may do in an organisation; each role includes every lower one. */
 public enum Role {
@@ -28,7 +28,7 @@ public enum Role {
                 }
             }
         }
-        throw ApiException.badRequest((text == null || text.isBlank() ? "A role is required" : "Unknown role '" + text + "'")
+        throw new InvalidRequestException((text == null || text.isBlank() ? "A role is required" : "Unknown role '" + text + "'")
                 + ": use one of " + Arrays.stream(values()).map(Role::wireName).collect(Collectors.joining(", ")) + ".");
     }
 }

@@ -1,6 +1,7 @@
 package dev.fileanalysis.server.auth;
 
 import dev.fileanalysis.server.directory.VerifiedIdentity;
+import dev.fileanalysis.server.refusal.RefusalException;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fileanalysis.server.ApiException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,7 +103,7 @@ class DevOidcProviderIT {
         assertThat(identity.issuer()).isEqualTo(issuer);
         assertThat(identity.subject()).isNotBlank();
         assertThatThrownBy(() -> validator.validate("dev", idToken, "nonce-of-another-sign-in"))
-                .isInstanceOf(ApiException.class)
+                .isInstanceOf(RefusalException.class)
                 .hasMessageContaining("nonce that does not belong to this sign-in");
     }
 

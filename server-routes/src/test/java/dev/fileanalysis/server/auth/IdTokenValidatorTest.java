@@ -1,6 +1,8 @@
 package dev.fileanalysis.server.auth;
 
 import dev.fileanalysis.server.directory.VerifiedIdentity;
+import dev.fileanalysis.server.ErrorResponses;
+import dev.fileanalysis.server.refusal.RefusalException;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -30,7 +32,6 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import dev.fileanalysis.server.ApiException;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -420,8 +421,8 @@ class IdTokenValidatorTest {
 
     private static AbstractThrowableAssert<?, ? extends Throwable> assertRefused(
             org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
-        return assertThatThrownBy(call).isInstanceOf(ApiException.class)
-                .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(401));
+        return assertThatThrownBy(call).isInstanceOf(RefusalException.class)
+                .satisfies(e -> assertThat(ErrorResponses.statusOf((RefusalException) e)).isEqualTo(401));
     }
 
     private static JWTClaimsSet googleClaims(Consumer<JWTClaimsSet.Builder> edit) {

@@ -29,7 +29,6 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import dev.fileanalysis.server.ApiException;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +40,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import dev.fileanalysis.server.ErrorResponses;
+import dev.fileanalysis.server.refusal.RefusalException;
 
 class SessionTokensTest {
 
@@ -338,8 +339,8 @@ class SessionTokensTest {
     }
 
     private static AbstractThrowableAssert<?, ? extends Throwable> assertRefused(ThrowingCallable call) {
-        return assertThatThrownBy(call).isInstanceOf(ApiException.class)
-                .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(401));
+        return assertThatThrownBy(call).isInstanceOf(RefusalException.class)
+                .satisfies(e -> assertThat(ErrorResponses.statusOf((RefusalException) e)).isEqualTo(401));
     }
 
     /** The token with its organisation claim rewritten and its original signature kept. */

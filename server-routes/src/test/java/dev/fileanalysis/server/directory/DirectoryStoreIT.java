@@ -20,8 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
-import dev.fileanalysis.server.ApiException;
 import dev.fileanalysis.server.testing.DevStackFixture;
+import dev.fileanalysis.server.ErrorResponses;
+import dev.fileanalysis.server.refusal.RefusalException;
 
 /** Users, organisations, members, invitations, domains, devices and nonces against the real devstack's dynalite. */
 class DirectoryStoreIT {
@@ -164,7 +165,7 @@ class DirectoryStoreIT {
         assertThat(directory.signIn(person("Someone", email, true), "free").memberships())
                 .extracting(Membership::organisation).doesNotContain(team.id());
         assertThatThrownBy(() -> directory.revokeInvitation(team.id(), email))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(RefusalException.class, e -> assertThat(ErrorResponses.statusOf(e)).isEqualTo(404));
     }
 
     @Test
@@ -186,8 +187,8 @@ class DirectoryStoreIT {
 
         Organisation rival = directory.createOrganisation("Rival", owner.user(), "free");
         assertThatThrownBy(() -> directory.claimDomain(rival.id(), domain, Role.ADMIN))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(409);
+                .isInstanceOfSatisfying(RefusalException.class, e -> {
+                    assertThat(ErrorResponses.statusOf(e)).isEqualTo(409);
                     assertThat(e.getMessage()).contains(domain).contains("already claimed");
                 });
 
@@ -203,10 +204,10 @@ class DirectoryStoreIT {
         Organisation acme = directory.createOrganisation("Acme", owner.user(), "free");
 
         assertThatThrownBy(() -> directory.claimDomain(acme.id(), "gmail.com", Role.MEMBER))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .isInstanceOfSatisfying(RefusalException.class, e -> assertThat(ErrorResponses.statusOf(e)).isEqualTo(400))
                 .hasMessageContaining("public mailbox");
         assertThatThrownBy(() -> directory.claimDomain(acme.id(), freshDomain(), Role.OWNER))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400));
+                .isInstanceOfSatisfying(RefusalException.class, e -> assertThat(ErrorResponses.statusOf(e)).isEqualTo(400));
     }
 
     @Test
@@ -215,16 +216,16 @@ class DirectoryStoreIT {
         Organisation org = directory.createOrganisation("Solo Ltd", owner.user(), "free");
 
         assertThatThrownBy(() -> directory.changeRole(org.id(), owner.id(), Role.ADMIN))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(403))
+                .isInstanceOfSatisfying(RefusalException.class, e -> assertThat(ErrorResponses.statusOf(e)).isEqualTo(403))
                 .hasMessageContaining("Solo is the last owner of Solo Ltd");
         assertThatThrownBy(() -> directory.removeMember(org.id(), owner.id()))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(403));
+                .isInstanceOfSatisfying(RefusalException.class, e -> assertThat(ErrorResponses.statusOf(e)).isEqualTo(403));
         assertThat(directory.membership(org.id(), owner.id())).get().extracting(Membership::role).isEqualTo(Role.OWNER);
 
         Person second = signedUp("Second");
         directory.invite(org.id(), second.email(), Role.VIEWER, owner.id(), Duration.ofDays(1));
         assertThatThrownBy(() -> directory.removeMember(org.id(), second.id()))
-                .as("not a member yet").isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+                .as("not a member yet").isInstanceOfSatisfying(RefusalException.class, e -> assertThat(ErrorResponses.statusOf(e)).isEqualTo(404));
     }
 
     @Test
@@ -243,7 +244,7 @@ class DirectoryStoreIT {
         assertThat(directory.members(org.id())).extracting(Membership::user, Membership::role)
                 .containsExactly(tuple(second.id(), Role.OWNER));
         assertThatThrownBy(() -> directory.changeRole(org.id(), second.id(), Role.MEMBER))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(403));
+                .isInstanceOfSatisfying(RefusalException.class, e -> assertThat(ErrorResponses.statusOf(e)).isEqualTo(403));
     }
 
     @RepeatedTest(5)
@@ -265,8 +266,8 @@ class DirectoryStoreIT {
                 try {
                     directory.changeRole(org.id(), target, Role.MEMBER);
                     return "demoted";
-                } catch (ApiException refused) {
-                    assertThat(refused.status()).isEqualTo(403);
+                } catch (RefusalException refused) {
+                    assertThat(ErrorResponses.statusOf(refused)).isEqualTo(403);
                     return "refused";
                 }
             }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.fileanalysis.server.ErrorResponses;
 import dev.fileanalysis.server.directory.DirectoryStore.Usage;
 import dev.fileanalysis.server.testing.DevStackFixture;
 
@@ -79,7 +80,7 @@ class PlanUsageIT {
 
         assertThatThrownBy(() -> directory.charge(org, free, 4 * MIB, 1))
                 .isInstanceOfSatisfying(QuotaExceededException.class, e -> {
-                    assertThat(e.status()).isEqualTo(402);
+                    assertThat(ErrorResponses.statusOf(e)).isEqualTo(402);
                     assertThat(e.limitName()).isEqualTo("bytes-per-month");
                     assertThat(e.limit()).isEqualTo(GIB);
                     assertThat(e.used()).isEqualTo(GIB);

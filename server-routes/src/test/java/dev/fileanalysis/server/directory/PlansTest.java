@@ -11,7 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.fileanalysis.runtime.Settings;
-import dev.fileanalysis.server.ApiException;
+import dev.fileanalysis.server.ErrorResponses;
+import dev.fileanalysis.server.refusal.RefusalException;
 
 class PlansTest {
 
@@ -116,7 +117,7 @@ class PlansTest {
 
         free.requireFileFits(5L << 30);
         assertThatThrownBy(() -> free.requireFileFits(6L << 30))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(413))
+                .isInstanceOfSatisfying(RefusalException.class, e -> assertThat(ErrorResponses.statusOf(e)).isEqualTo(413))
                 .hasMessage("Plan 'free' accepts files up to 5.0 GiB; this file is 6.0 GiB (6442450944 bytes).");
     }
 }

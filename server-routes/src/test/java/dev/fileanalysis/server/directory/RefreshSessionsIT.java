@@ -13,8 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.fileanalysis.server.directory.DirectoryStore.IssuedSession;
-import dev.fileanalysis.server.ApiException;
 import dev.fileanalysis.server.testing.DevStackFixture;
+import dev.fileanalysis.server.ErrorResponses;
+import dev.fileanalysis.server.refusal.RefusalException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -48,7 +49,7 @@ class RefreshSessionsIT {
     }
 
     private static int status(Throwable e) {
-        return ((ApiException) e).status();
+        return ErrorResponses.statusOf((RefusalException) e);
     }
 
     @Test
@@ -101,12 +102,12 @@ class RefreshSessionsIT {
         IssuedSession legitimate = directory.rotate(session.refreshToken(), null, LIFETIME);
 
         assertThatThrownBy(() -> directory.rotate(session.refreshToken(), null, LIFETIME))
-                .isInstanceOf(ApiException.class).satisfies(e -> assertThat(status(e)).isEqualTo(401))
+                .isInstanceOf(RefusalException.class).satisfies(e -> assertThat(status(e)).isEqualTo(401))
                 .hasMessageContaining("already used");
 
         assertThat(directory.isLive(session.sessionId())).isFalse();
         assertThatThrownBy(() -> directory.rotate(legitimate.refreshToken(), null, LIFETIME))
-                .as("the current token dies with the session").isInstanceOf(ApiException.class)
+                .as("the current token dies with the session").isInstanceOf(RefusalException.class)
                 .hasMessageContaining("session has ended");
     }
 
@@ -169,7 +170,7 @@ class RefreshSessionsIT {
         IssuedSession session = newSession();
 
         assertThatThrownBy(() -> directory.rotate(session.sessionId() + "." + "A".repeat(43), null, LIFETIME))
-                .isInstanceOf(ApiException.class).satisfies(e -> assertThat(status(e)).isEqualTo(401))
+                .isInstanceOf(RefusalException.class).satisfies(e -> assertThat(status(e)).isEqualTo(401))
                 .hasMessageContaining("does not match");
 
         assertThat(directory.isLive(session.sessionId())).isTrue();
@@ -179,9 +180,9 @@ class RefreshSessionsIT {
     @Test
     void unknownAndMalformedTokensAreRefused() {
         assertThatThrownBy(() -> directory.rotate("session-" + UUID.randomUUID() + "." + "B".repeat(43), null, LIFETIME))
-                .isInstanceOf(ApiException.class).hasMessageContaining("belongs to no session");
+                .isInstanceOf(RefusalException.class).hasMessageContaining("belongs to no session");
         assertThatThrownBy(() -> directory.rotate("not a token", null, LIFETIME))
-                .isInstanceOf(ApiException.class).satisfies(e -> assertThat(status(e)).isEqualTo(401))
+                .isInstanceOf(RefusalException.class).satisfies(e -> assertThat(status(e)).isEqualTo(401))
                 .hasMessageContaining("malformed");
     }
 
@@ -197,7 +198,7 @@ class RefreshSessionsIT {
         clock.advance(Duration.ofMinutes(11));
         assertThat(directory.isLive(session.sessionId())).isFalse();
         assertThatThrownBy(() -> directory.rotate(refreshed.refreshToken(), null, Duration.ofHours(1)))
-                .isInstanceOf(ApiException.class).satisfies(e -> assertThat(status(e)).isEqualTo(401))
+                .isInstanceOf(RefusalException.class).satisfies(e -> assertThat(status(e)).isEqualTo(401))
                 .hasMessageContaining("expired");
     }
 
@@ -212,7 +213,7 @@ class RefreshSessionsIT {
 
         assertThat(directory.isLive(session.sessionId())).isFalse();
         assertThatThrownBy(() -> directory.rotate(session.refreshToken(), null, LIFETIME))
-                .isInstanceOf(ApiException.class).hasMessageContaining("session has ended");
+                .isInstanceOf(RefusalException.class).hasMessageContaining("session has ended");
     }
 
     @Test

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import dev.fileanalysis.server.ErrorResponses;
+import dev.fileanalysis.server.refusal.RefusalException;
 
-import dev.fileanalysis.server.ApiException;
 
 class RoleTest {
 
@@ -30,8 +31,8 @@ class RoleTest {
     @Test
     void anUnknownRoleIsA400NamingTheAllowedOnes() {
         assertThatThrownBy(() -> Role.parse("superuser"))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .isInstanceOfSatisfying(RefusalException.class, e -> assertThat(ErrorResponses.statusOf(e)).isEqualTo(400))
                 .hasMessage("Unknown role 'superuser': use one of viewer, member, admin, owner.");
-        assertThatThrownBy(() -> Role.parse(null)).isInstanceOf(ApiException.class).hasMessageStartingWith("A role is required");
+        assertThatThrownBy(() -> Role.parse(null)).isInstanceOf(RefusalException.class).hasMessageStartingWith("A role is required");
     }
 }
