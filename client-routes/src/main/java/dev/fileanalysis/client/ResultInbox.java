@@ -199,20 +199,26 @@ public final class ResultInbox {
     }
 
     private Path reportRefusal(UnsendableFileException refusal) throws InterruptedException {
-        try {
-            Optional<Entry> known = journal.find(refusal.reportKey());
-            if (known.isPresent() && !known.get().owesResult()) {
-                return known.get().resultFile() == null ? null : results.resolve(known.get().resultFile());
+        // The drop-folder check and the watch route can refuse the same entry at the same moment
+        // (a symbolic link reaches both): looking the report up and recording it is one step, or
+        // the second would record it afresh after the first had written its result, and owe a
+        // second one.
+        synchronized (lockFor(refusal.reportKey())) {
+            try {
+                Optional<Entry> known = journal.find(refusal.reportKey());
+                if (known.isPresent() && !known.get().owesResult()) {
+                    return known.get().resultFile() == null ? null : results.resolve(known.get().resultFile());
+                }
+                if (known.isEmpty()) {
+                    LOG.warn(refusal.getMessage());
+                    journal.refused(refusal.reportKey(), refusal.file(), refusal.size(), refusal.getMessage());
+                }
+            } catch (IOException e) {
+                LOG.warn("{} (and this could not be recorded: {})", refusal.getMessage(), e.getMessage());
+                return null;
             }
-            if (known.isEmpty()) {
-                LOG.warn(refusal.getMessage());
-                journal.refused(refusal.reportKey(), refusal.file(), refusal.size(), refusal.getMessage());
-            }
-        } catch (IOException e) {
-            LOG.warn("{} (and this could not be recorded: {})", refusal.getMessage(), e.getMessage());
-            return null;
+            return writeOwedResult(refusal.reportKey());
         }
-        return writeOwedResult(refusal.reportKey());
     }
 
     /** Writes the FAILED result file the client owes for a journal entry, if it still owes it. */
@@ -284,9 +290,14 @@ public final class ResultInbox {
     private Path write(Entry entry, Map<String, Object> content) throws IOException {
         // One writer per entry at a time (a fetched result and the entry's own failure report may
         // meet); results of different files are written in parallel, each with its own fsyncs.
-        synchronized (writeLocks[Math.floorMod(entry.id().hashCode(), writeLocks.length)]) {
+        synchronized (lockFor(entry.id())) {
             return writeLocked(entry, content);
         }
+    }
+
+    /** The lock of one journal entry (shared by a few: results of different files are written in parallel). */
+    private Object lockFor(String entryId) {
+        return writeLocks[Math.floorMod(entryId.hashCode(), writeLocks.length)];
     }
 
     private Path writeLocked(Entry entry, Map<String, Object> content) throws IOException {
