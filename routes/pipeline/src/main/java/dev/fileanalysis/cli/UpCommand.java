@@ -178,25 +178,42 @@ public final class UpCommand implements Callable<Integer> {
         throw new IOException(process.name() + " did not become healthy within " + START_TIMEOUT.toSeconds() + " s:\n" + process.tail());
     }
 
-    /** Stops the roles all at once, then the emulators they were using. */
+    /**
+     * Stops the roles in the reverse order of their dependencies: the client (so it never retries
+     * against a server that is already gone), then the processors together, the server, the engine
+     * and last the emulators everything was using.
+     */
     private void stopAll() {
         List<SupervisedProcess> roles = new ArrayList<>(started);
-        SupervisedProcess emulators = roles.isEmpty() ? null : roles.remove(0);
-        List<Thread> stopping = new ArrayList<>();
+        Collections.reverse(roles);
+        List<List<SupervisedProcess>> stages = new ArrayList<>();
         for (SupervisedProcess role : roles) {
-            Thread thread = new Thread(role::stop, "stop-" + role.name());
-            thread.start();
-            stopping.add(thread);
-        }
-        for (Thread thread : stopping) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            boolean sameStage = !stages.isEmpty() && stage(stages.get(stages.size() - 1).get(0)).equals(stage(role));
+            if (sameStage) {
+                stages.get(stages.size() - 1).add(role);
+            } else {
+                stages.add(new ArrayList<>(List.of(role)));
             }
         }
-        if (emulators != null) {
-            emulators.stop();
+        for (List<SupervisedProcess> stage : stages) {
+            List<Thread> stopping = new ArrayList<>();
+            for (SupervisedProcess role : stage) {
+                Thread thread = new Thread(role::stop, "stop-" + role.name());
+                thread.start();
+                stopping.add(thread);
+            }
+            for (Thread thread : stopping) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
+    }
+
+    /** processor-1 and processor-2 stop together; every other role on its own. */
+    private static String stage(SupervisedProcess role) {
+        return role.name().replaceFirst("-\\d+$", "");
     }
 }
