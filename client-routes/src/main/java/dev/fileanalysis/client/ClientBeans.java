@@ -5,6 +5,8 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import dev.fileanalysis.apiclient.RetryPolicy;
 import dev.fileanalysis.apiclient.ServerApiClient;
@@ -32,7 +34,7 @@ public class ClientBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) throws Exception {
-        Settings settings = CamelSettings.of(camel);
+        Settings settings = settings(camel);
         // The first job would otherwise pay for the crypto provider's start.
         CryptoWarmUp.run();
         Path state = Path.of(settings.require("client.state-folder"));
@@ -104,5 +106,24 @@ public class ClientBeans implements CamelConfiguration {
         // The server may still be starting (or restarting under ./pipeline up): ride that out.
         return RetryPolicy.DEFAULT.run("sign-in as dev user '" + devUser + "'",
                 () -> new SignIn(http, file).signIn(serverUrl, "dev", browser, keys));
+    }
+
+    /**
+     * The role's layered settings as RoleRunner registered them; when the folder runs without it
+     * (Camel JBang: {@code camel run *.camel.yaml application.properties}), the Camel properties
+     * the runner loaded, placeholders resolved.
+     */
+    private static Settings settings(CamelContext camel) {
+        if (camel.getRegistry().findSingleByType(Settings.class) != null) {
+            return CamelSettings.of(camel);
+        }
+        // The keys of the folder's properties file, each with the value that wins in Camel (a
+        // --prop, an environment variable, the file), placeholders resolved.
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String key : camel.getPropertiesComponent().loadProperties().stringPropertyNames()) {
+            camel.getPropertiesComponent().resolveProperty(key).ifPresent(value ->
+                    values.put(key, value.contains("{{") ? camel.resolvePropertyPlaceholders(value) : value));
+        }
+        return Settings.of(values);
     }
 }

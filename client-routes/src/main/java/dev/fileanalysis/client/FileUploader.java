@@ -45,12 +45,15 @@ import org.slf4j.LoggerFactory;
  * through the chunk pipeline, each compressed chunk going straight to storage with a presigned
  * PUT, while the server learns how many chunks have landed contiguously so processors can start.
  *
- * <p>Every step is recorded in the {@link ClientJournal} before the next one starts, so the same
- * call after a crash (the watcher handing the file over again, or the resume route on start)
- * carries on with the same job: it re-sends no chunk the journal or the server says landed, and
- * checks first that the file still holds what was sent (size, time, file key and the SHA-256 of
- * each landed chunk). A file that changed is never mixed into its old job: that job is abandoned
- * and the new version goes as a new job.
+ * <p>The send path is one loop over the upload's states in the {@link ClientJournal}, one step
+ * per state ({@link #carryOn}): RESERVING (reserve and sign), SIGNED (register), UPLOADING
+ * (compress and upload the missing chunks, report progress, complete), ABANDONED (start over with
+ * the file's new version), until UPLOADED. Every step is recorded in the journal before the next
+ * one starts, so the same call after a crash (the watcher handing the file over again, or the
+ * resume route on start) carries on with the same job: it re-sends no chunk the journal or the
+ * server says landed, and checks first that the file still holds what was sent (size, time, file
+ * key and the SHA-256 of each landed chunk). A file that changed is never mixed into its old job:
+ * that job is abandoned and the new version goes as a new job.
  */
 public final class FileUploader {
 
@@ -129,13 +132,31 @@ public final class FileUploader {
         ReentrantLock lock = locks.computeIfAbsent(path.toString(), key -> new ReentrantLock());
         lock.lockInterruptibly();
         try {
-            return sendLocked(path, resuming, 0);
+            Upload upload = whereTheFileStands(path, resuming);
+            return upload == null ? null : carryOn(upload);
         } finally {
             lock.unlock();
         }
     }
 
-    private String sendLocked(Path path, boolean resuming, int restarts) throws IOException, InterruptedException {
+    /**
+     * One upload while this call carries it on: its journal entry, the file's identity when this
+     * call found it, and the job as the server answered this call's registration (null until then,
+     * or when the server is to be asked where the upload stands).
+     */
+    private record Upload(Path path, Entry entry, FileIdentity identity, Job atServer) {
+
+        Upload at(Entry next) {
+            return new Upload(path, next, identity, atServer);
+        }
+    }
+
+    /**
+     * Compares the file with its latest upload in the journal: that upload, if it describes the
+     * file as it is now (finished or not); a new upload, if the file is new or changed (a changed
+     * file's unfinished upload is abandoned first); or null when there is nothing to send now.
+     */
+    private Upload whereTheFileStands(Path path, boolean resuming) throws IOException {
         String name = path.getFileName().toString();
         Optional<Entry> latest = journal.latestUpload(path);
         Entry active = latest.filter(Entry::unfinished).orElse(null);
@@ -161,141 +182,212 @@ public final class FileUploader {
             Entry known = latest.get();
             if (known.isUploaded()) {
                 LOG.info("{} was sent before as {} and has not changed; not sending it again", name, known.job());
-                return known.job();
             }
-            if (known.unfinished()) {
-                return advance(known, path, identity, restarts);
+            if (known.isUploaded() || known.unfinished()) {
+                return new Upload(path, known, identity, null);
             }
         } else if (active != null) {
             abandon(active, name + " changed since its upload started");
-            if (resuming && !identity.sameWatchKey(new FileIdentity(active.size(), active.modified(), active.fileKey()))) {
+            if (resuming && !identity.sameWatchKey(recordedIdentity(active))) {
                 LOG.info("the new version of {} will be sent once it has stopped changing", name);
                 return null;
             }
         }
         if (resuming && active == null) {
-            return latest.map(Entry::job).orElse(null);
+            // The interrupted upload was finished or given up since (e.g. by the watcher): nothing to resume.
+            return null;
         }
-        if (identity.size() > settings.maxFileBytes()) {
-            throw DropFolderCheck.tooLarge(path, identity, settings.maxFileBytes());
-        }
-        return advance(journal.begin(path, identity, settings.chunkSize()), path, identity, restarts);
-    }
-
-    /** Carries the upload on from wherever the journal says it is, and turns what stops it into the journal's terms. */
-    private String advance(Entry entry, Path path, FileIdentity identity, int restarts)
-            throws IOException, InterruptedException {
-        String name = entry.name();
-        try {
-            return carryOn(entry, path, identity, restarts);
-        } catch (FileChangedException changed) {
-            Entry now = journal.find(entry.id()).orElse(entry);
-            if (changed.gone()) {
-                throw fail(now, changed.getMessage() + " (" + landedSoFar(now) + " of " + now.totalChunks()
-                        + " chunks had been sent), so it was not analysed. Put it back into the drop folder to send it.", null);
-            }
-            abandon(now, changed.getMessage());
-            FileIdentity after;
-            try {
-                after = DropFolderCheck.sendable(path);
-            } catch (IOException notSendable) {
-                return null;
-            }
-            if (!after.sameWatchKey(identity)) {
-                LOG.info("the new version of {} will be sent once it has stopped changing", name);
-                return null;
-            }
-            // Same name, size and time: the watcher would take it for the file already sent.
-            if (restarts >= MAX_RESTARTS) {
-                throw fail(journal.begin(path, after, settings.chunkSize()), name + " kept changing while it was being "
-                        + "sent. Save it again once it is finished to send it.", null);
-            }
-            return sendLocked(path, false, restarts + 1);
-        } catch (InterruptedException | ClosedByInterruptException | InterruptedIOException interrupted) {
-            // Shutdown: the entry stays unfinished and is resumed on the next start.
-            Thread.currentThread().interrupt();
-            throw new InterruptedException("the upload of " + name + " was interrupted; it resumes on the next start");
-        } catch (UploadFailedException failed) {
-            throw failed;
-        } catch (IOException | RuntimeException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException("the upload of " + name + " was interrupted; it resumes on the next start");
-            }
-            Entry now = journal.find(entry.id()).orElse(entry);
-            throw fail(now, "Could not send " + name + ": " + reason(e) + ". Fix the cause, then save the file again "
-                    + "(or drop a new copy) to send it again.", e);
-        }
-    }
-
-    private String carryOn(Entry entry, Path path, FileIdentity identity, int restarts)
-            throws IOException, InterruptedException {
-        if (ClientJournal.RESERVING.equals(entry.state())) {
-            // The entry's id is the reservation's request id: after a crash here the server
-            // answers with the same job instead of reserving a second one.
-            Reservation reservation = server.reserveJob(entry.id());
-            Job signed = JobSignature.sign(Job.unsigned(reservation.id(), ProductVersion.get(),
-                    CREATED.format(Instant.now()), reservation.bucket(), reservation.region(), reservation.file(),
-                    keys.publicKey().clientId()), keys);
-            entry = entry.withSigned(signed);
-            journal.record(entry);
-        }
-        Job registered = null;
-        if (ClientJournal.SIGNED.equals(entry.state())) {
-            // Not journalled as UPLOADING: after a crash from here on the entry is still SIGNED,
-            // registering again is harmless (the same signature gets the job as stored), and the
-            // answer says where the upload stands. That is one durable journal write fewer per file.
-            try {
-                registered = server.registerJob(entry.signed());
-            } catch (ServerCallException refused) {
-                if (refused.status() != 404) {
-                    throw refused;
-                }
-                // The reservation is gone (swept while this client was down): send the file afresh.
-                abandon(entry, "the server no longer knows job " + entry.job());
-                return sendLocked(path, false, restarts + 1);
-            }
-            entry = entry.withState(ClientJournal.UPLOADING, null);
-            LOG.info("uploading {} ({} bytes) as {}", entry.name(), entry.size(), entry.job());
-        }
-        return uploadChunks(entry, path, identity, restarts, registered);
+        return newUpload(path, identity);
     }
 
     /**
-     * {@code registered}: the job as the server answered its registration by this very call, or
-     * null to ask the server where the upload stands (a resumed upload).
+     * The send path: one step per journal state, until the upload is over. Each step records in the
+     * journal what the next one starts from (fsync'd), so after a crash this same loop, given the
+     * entry as the crash left it, carries on where it stopped:
+     * <ul>
+     *   <li>RESERVING: reserve the job (the entry's id is the request id) and sign it with this
+     *   device's key; journalled as SIGNED.</li>
+     *   <li>SIGNED: register the signed job; the server's answer says where the upload stands.
+     *   UPLOADING from then on is held in memory only (registering again after a crash is harmless).</li>
+     *   <li>UPLOADING: compress and upload the chunks storage does not have yet, each journalled once
+     *   it landed and before progress is reported for it; then complete the upload. Journalled as
+     *   UPLOADED.</li>
+     *   <li>ABANDONED (the file changed, or the server lost the job): the file's current version goes
+     *   as a new upload, unless the watcher will hand it over itself once it is still.</li>
+     *   <li>UPLOADED, or FAILED at the server (which sends its own result): over.</li>
+     * </ul>
+     * A removed file, a refusal or an error ends the upload as FAILED with the sentence the person
+     * reads ({@link UploadFailedException}); an interruption (shutdown) leaves it unfinished, to be
+     * resumed on the next start.
      */
-    private String uploadChunks(Entry entry, Path path, FileIdentity identity, int restarts, Job registered)
-            throws IOException, InterruptedException {
+    private String carryOn(Upload upload) throws IOException, InterruptedException {
+        int restarts = 0;
+        while (true) {
+            try {
+                switch (upload.entry().state()) {
+                    case ClientJournal.RESERVING -> upload = reserveAndSign(upload);
+                    case ClientJournal.SIGNED -> upload = register(upload);
+                    case ClientJournal.UPLOADING -> upload = sendChunksAndComplete(upload);
+                    case ClientJournal.ABANDONED -> {
+                        upload = startOver(upload, ++restarts);
+                        if (upload == null) {
+                            return null;
+                        }
+                    }
+                    case ClientJournal.UPLOADED, ClientJournal.FAILED -> {
+                        return upload.entry().job();
+                    }
+                    default -> throw new IllegalStateException("upload " + upload.entry().id() + " is in an unknown state "
+                            + upload.entry().state());
+                }
+            } catch (FileChangedException changed) {
+                upload = changedFile(upload, changed);
+            } catch (InterruptedException | ClosedByInterruptException | InterruptedIOException interrupted) {
+                // Shutdown: the entry stays unfinished and is resumed on the next start.
+                Thread.currentThread().interrupt();
+                throw new InterruptedException("the upload of " + upload.entry().name()
+                        + " was interrupted; it resumes on the next start");
+            } catch (UploadFailedException | UnsendableFileException alreadySaid) {
+                throw alreadySaid;
+            } catch (IOException | RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException("the upload of " + upload.entry().name()
+                            + " was interrupted; it resumes on the next start");
+                }
+                Entry now = journal.find(upload.entry().id()).orElse(upload.entry());
+                throw fail(now, "Could not send " + now.name() + ": " + reason(e) + ". Fix the cause, then save the file "
+                        + "again (or drop a new copy) to send it again.", e);
+            }
+        }
+    }
+
+    /** RESERVING → SIGNED. */
+    private Upload reserveAndSign(Upload upload) throws IOException, InterruptedException {
+        // The entry's id is the reservation's request id: after a crash here the server
+        // answers with the same job instead of reserving a second one.
+        Reservation reservation = server.reserveJob(upload.entry().id());
+        Job signed = JobSignature.sign(Job.unsigned(reservation.id(), ProductVersion.get(),
+                CREATED.format(Instant.now()), reservation.bucket(), reservation.region(), reservation.file(),
+                keys.publicKey().clientId()), keys);
+        Entry next = upload.entry().withSigned(signed);
+        journal.record(next);
+        return upload.at(next);
+    }
+
+    /** SIGNED → UPLOADING (in memory), or ABANDONED when the reservation is gone. */
+    private Upload register(Upload upload) throws IOException, InterruptedException {
+        Entry entry = upload.entry();
+        // Not journalled as UPLOADING: after a crash from here on the entry is still SIGNED,
+        // registering again is harmless (the same signature gets the job as stored), and the
+        // answer says where the upload stands. That is one durable journal write fewer per file.
+        Job registered;
+        try {
+            registered = server.registerJob(entry.signed());
+        } catch (ServerCallException refused) {
+            if (refused.status() != 404) {
+                throw refused;
+            }
+            // The reservation is gone (swept while this client was down): send the file afresh.
+            return abandoned(upload, "the server no longer knows job " + entry.job());
+        }
+        LOG.info("uploading {} ({} bytes) as {}", entry.name(), entry.size(), entry.job());
+        return new Upload(upload.path(), entry.withState(ClientJournal.UPLOADING, null), upload.identity(), registered);
+    }
+
+    /**
+     * UPLOADING → UPLOADED: sends the chunks storage does not have yet and completes the upload;
+     * or ABANDONED / FAILED when the server says the job is gone or failed.
+     */
+    private Upload sendChunksAndComplete(Upload upload) throws IOException, InterruptedException {
+        Entry entry = upload.entry();
         String jobId = entry.job();
-        int total = entry.totalChunks();
-        Job job = registered;
+        Job job = upload.atServer();
         if (job == null) {
             Optional<Job> remote = server.job(jobId);
             if (remote.isEmpty()) {
-                abandon(entry, "the server no longer knows job " + jobId);
-                return sendLocked(path, false, restarts + 1);
+                return abandoned(upload, "the server no longer knows job " + jobId);
             }
             job = remote.get();
         }
+        long started = System.nanoTime();
         if (job.uploaded() != null) {
             // Completed just before a crash: only the journal did not know yet.
-            return finished(entry, 0, System.nanoTime());
+            return uploaded(upload, 0, started);
         }
         if (Job.FAILED.equals(job.status())) {
             if (entry.resultFile() != null) {
-                journal.record(entry.failed(job.error(), false));
-                return jobId;
+                Entry failed = entry.failed(job.error(), false);
+                journal.record(failed);
+                return upload.at(failed);
             }
             // E.g. the server gave the upload up while this client was down: send the file afresh.
-            abandon(entry, "job " + jobId + " failed at the server before its upload finished (" + job.error() + ")");
-            return sendLocked(path, false, restarts + 1);
+            return abandoned(upload, "job " + jobId + " failed at the server before its upload finished ("
+                    + job.error() + ")");
         }
+        int sentNow = sendMissingChunks(upload, job);
+        server.completeUpload(jobId, entry.totalChunks());
+        return uploaded(upload, sentNow, started);
+    }
+
+    /**
+     * ABANDONED → a new upload of the file's current version (RESERVING), or null when the watcher
+     * will hand that version over itself once it has stopped changing, or when the file is gone.
+     */
+    private Upload startOver(Upload abandoned, int restarts) throws IOException {
+        Path path = abandoned.path();
+        String name = abandoned.entry().name();
+        FileIdentity now;
+        try {
+            now = DropFolderCheck.sendable(path);
+        } catch (IOException notSendable) {
+            LOG.info("{} is no longer a file that can be sent; nothing more to send", name);
+            return null;
+        }
+        if (!now.sameWatchKey(abandoned.identity())) {
+            LOG.info("the new version of {} will be sent once it has stopped changing", name);
+            return null;
+        }
+        // Same name, size and time: the watcher would take it for the file already sent.
+        if (restarts > MAX_RESTARTS) {
+            throw fail(journal.begin(path, now, settings.chunkSize()), name + " kept changing while it was being "
+                    + "sent. Save it again once it is finished to send it.", null);
+        }
+        return newUpload(path, now);
+    }
+
+    /** A new upload of the file as it is now, remembered before anything is asked of the server. */
+    private Upload newUpload(Path path, FileIdentity identity) throws IOException {
+        if (identity.size() > settings.maxFileBytes()) {
+            throw DropFolderCheck.tooLarge(path, identity, settings.maxFileBytes());
+        }
+        return new Upload(path, journal.begin(path, identity, settings.chunkSize()), identity, null);
+    }
+
+    /** The file changed under its upload: removed means FAILED (the person is told), otherwise ABANDONED. */
+    private Upload changedFile(Upload upload, FileChangedException changed) throws IOException {
+        Entry now = journal.find(upload.entry().id()).orElse(upload.entry());
+        if (changed.gone()) {
+            throw fail(now, changed.getMessage() + " (" + landedSoFar(now) + " of " + now.totalChunks()
+                    + " chunks had been sent), so it was not analysed. Put it back into the drop folder to send it.", null);
+        }
+        return abandoned(upload.at(now), changed.getMessage());
+    }
+
+    /**
+     * Sends every chunk that storage does not have yet (neither in the journal's log nor counted
+     * by the server), through the one chunk pipeline all files share: compressed on the workers,
+     * presigned in batches, PUT, logged in the journal, then counted in the contiguous progress.
+     * Returns how many chunks this call sent.
+     */
+    private int sendMissingChunks(Upload upload, Job job) throws IOException, InterruptedException {
+        Entry entry = upload.entry();
+        Path path = upload.path();
+        String jobId = entry.job();
+        int total = entry.totalChunks();
         int reported = job.chunks() == null ? 0 : Math.min(job.chunks(), total);
-        long started = System.nanoTime();
         Map<Integer, LandedChunk> logged = journal.landedChunks(entry);
-        int sentNow;
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            if (!FileIdentity.of(path).equals(identity)) {
+            if (!FileIdentity.of(path).equals(upload.identity())) {
                 throw new FileChangedException(entry.name() + " changed while it was being opened", false);
             }
             checkLandedChunks(entry, channel, logged.values());
@@ -310,23 +402,22 @@ public final class FileUploader {
                 LOG.info("resuming {} as {}: {} of {} chunks already in storage, {} to send", entry.name(), jobId,
                         landed.cardinality(), total, missing.size());
             }
-            final Entry uploading = entry;
             ContiguousProgress progress = new ContiguousProgress(chunks -> server.reportUploadProgress(jobId, chunks),
                     total, landed, reported);
             if (!missing.isEmpty()) {
-                SelectedChunksStream chunks = new SelectedChunksStream(channel, path, identity, entry.chunkBytes(), missing);
+                SelectedChunksStream chunks = new SelectedChunksStream(channel, path, upload.identity(), entry.chunkBytes(),
+                        missing);
                 UploadUrlBatcher urls = new UploadUrlBatcher(wanted -> server.presignUploads(jobId, wanted));
                 pipeline.run(chunks, entry.chunkBytes(), chunk -> {
                     int index = missing.get(chunk.index());
-                    put(uploading, index, chunk, urls);
+                    put(entry, index, chunk, urls);
                     // Logged only once storage has it, and before progress is reported for it.
-                    journal.landed(uploading, index, chunks.takeHash(index), chunk.md5Base64());
+                    journal.landed(entry, index, chunks.takeHash(index), chunk.md5Base64());
                     LOG.info("chunk {} of {} landed ({} of {} bytes, {})", index, jobId, chunk.frame().length,
                             chunk.originalLength(), chunk.encoding());
                     progress.landed(index);
                 });
             }
-            sentNow = missing.size();
             try {
                 progress.prepareCompletion();
             } catch (IOException | InterruptedException | RuntimeException e) {
@@ -334,17 +425,22 @@ public final class FileUploader {
             } catch (Exception e) {
                 throw new IOException(e.getMessage(), e);
             }
+            return missing.size();
         }
-        server.completeUpload(jobId, total);
-        return finished(entry, sentNow, started);
     }
 
-    private String finished(Entry entry, int sentNow, long started) throws IOException {
-        journal.record(entry.withState(ClientJournal.UPLOADED, null));
+    /** UPLOADED: the journal says so and forgets the chunk log, which only served to resume. */
+    private Upload uploaded(Upload upload, int sentNow, long started) throws IOException {
+        Entry entry = upload.entry().withState(ClientJournal.UPLOADED, null);
+        journal.record(entry);
         journal.forgetChunks(entry);
         LOG.info("uploaded {} as {}: {} chunks ({} sent by this run) in {} ms", entry.name(), entry.job(),
                 entry.totalChunks(), sentNow, (System.nanoTime() - started) / 1_000_000);
-        return entry.job();
+        return upload.at(entry);
+    }
+
+    private static FileIdentity recordedIdentity(Entry entry) {
+        return new FileIdentity(entry.size(), entry.modified(), entry.fileKey());
     }
 
     /** The chunks that landed must still hold what was sent, or the file changed without its size and time showing it. */
@@ -415,8 +511,14 @@ public final class FileUploader {
         }
     }
 
-    private void abandon(Entry entry, String why) throws IOException {
-        journal.record(entry.withState(ClientJournal.ABANDONED, why));
+    /** ABANDONED: the upload is given up for good (its job too, at the server), and another may start. */
+    private Upload abandoned(Upload upload, String why) throws IOException {
+        return upload.at(abandon(upload.entry(), why));
+    }
+
+    private Entry abandon(Entry entry, String why) throws IOException {
+        Entry abandoned = entry.withState(ClientJournal.ABANDONED, why);
+        journal.record(abandoned);
         journal.forgetChunks(entry);
         if (entry.job() != null) {
             LOG.warn("{}: job {} is abandoned and its chunks are not used; a result of it will not be written", why,
@@ -434,6 +536,7 @@ public final class FileUploader {
         } else {
             LOG.info("{}: its upload is abandoned before a job was reserved", why);
         }
+        return abandoned;
     }
 
     /**

@@ -14,18 +14,16 @@ import dev.fileanalysis.crypto.ClientPublicKey;
 import dev.fileanalysis.crypto.JobSignature;
 import dev.fileanalysis.crypto.ResultCipher;
 import dev.fileanalysis.model.Job;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The steps of analysing one claimed job that the analyse-job route calls: check the job's
- * signature, open the stream of its chunks for the engine, and deliver the engine's answer (or
- * the reason it failed) encrypted to the key that signed the job.
+ * signature, open the stream of its chunks for the engine, deliver the engine's answer (or the
+ * reason it failed) encrypted to the key that signed the job, and free the worker. Asking for the
+ * next job is the route's own edge to claim-jobs, not this bean's.
  */
 public final class JobAnalysis {
 
@@ -37,8 +35,6 @@ public final class JobAnalysis {
     private final ServerApiClient server;
     private final HttpClient http;
     private final JobClaimer claimer;
-    /** Sends to the claim route when a worker frees up; created on first use (needs the started context). */
-    private ProducerTemplate claims;
     private final LeaseKeeper leases;
     private final long maxChunkBytes;
     private final Duration stallTimeout;
@@ -56,22 +52,13 @@ public final class JobAnalysis {
     }
 
     /**
-     * Starts work on a claimed job: frees its worker when the exchange ends whatever happens, and
-     * refuses a job whose signature does not match its own client key — a job the server might
-     * have forged or altered never reaches the engine.
+     * Starts work on a claimed job, and refuses a job whose signature does not match its own
+     * client key — a job the server might have forged or altered never reaches the engine.
      */
     public void begin(Exchange exchange) {
         Job job = exchange.getIn().getBody(Job.class);
         exchange.setProperty(JOB, job);
         leases.hold(job.id());
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                leases.letGo(job.id());
-                claimer.release();
-                claimNext(done.getContext());
-            }
-        });
         if (!JobSignature.isValid(job)) {
             exchange.setProperty(SIGNATURE_REJECTED, true);
             throw new SecurityException("The signature of job " + job.id() + " does not match its client key; "
@@ -80,22 +67,15 @@ public final class JobAnalysis {
     }
 
     /**
-     * Asks for the next job as soon as a worker is free, instead of at the claim timer's next tick:
-     * with many small jobs that wait would be most of each job's time. A failed ask is left to the timer.
+     * Ends work on a job, whatever happened to it (the route's last step): its lease is no longer
+     * renewed and its worker is free for the next claim.
      */
-    private void claimNext(CamelContext camel) {
-        try {
-            ProducerTemplate template;
-            synchronized (this) {
-                if (claims == null) {
-                    claims = camel.createProducerTemplate();
-                }
-                template = claims;
-            }
-            template.sendBody("direct:claim-jobs", null);
-        } catch (RuntimeException e) {
-            LOG.debug("could not claim the next job at once ({}); the claim timer asks again", e.getMessage());
+    public void finish(Exchange exchange) {
+        Job job = exchange.getProperty(JOB, Job.class);
+        if (job != null) {
+            leases.letGo(job.id());
         }
+        claimer.release();
     }
 
     /** The job's original bytes as a stream that follows the upload; the body of the engine request. */
