@@ -71,7 +71,10 @@ public final class ChunkStorage {
         }
     }
 
-    /** Deletes every chunk of a file; returns how many objects were removed. */
+    /**
+     * Deletes every chunk of a file; returns how many objects were removed. The API beans call it
+     * when a job ends; the sweep deletes chunks in its own route ({@code delete-file-chunks}).
+     */
     public int deleteAll(String file) {
         String prefix = "chunks/" + file + "/";
         int deleted = 0;

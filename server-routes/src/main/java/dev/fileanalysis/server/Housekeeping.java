@@ -2,6 +2,8 @@ package dev.fileanalysis.server;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import dev.fileanalysis.server.directory.DirectoryStore;
@@ -12,15 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import static dev.fileanalysis.server.JobStore.longNum;
-import static dev.fileanalysis.server.JobStore.str;
 
 /**
- * The server's own sweep, so that nothing grows without bound and nothing waits forever
- * (dynalite has no TTL; on AWS, DynamoDB TTL can come on top):
- * uploads whose client stopped sending end FAILED ("upload abandoned") with their chunks deleted,
- * which also frees a processor streaming them; reservations never registered are dropped;
- * finished jobs, fetched results and never-fetched results are deleted after their retention.
- * Every change is a conditional write, so several servers may sweep at once.
+ * The decisions of the server's sweep ({@code housekeeping.camel.yaml}), so that nothing grows
+ * without bound and nothing waits forever (dynalite has no TTL; on AWS, DynamoDB TTL can come on
+ * top): which uploads count as abandoned and ending them, which reservations are stale, which
+ * finished jobs are past their retention, and the expiry of results and sign-in leftovers. The
+ * routes delete chunks and job items themselves. Every change is conditional on what the sweep
+ * saw, so several servers may sweep at once.
  */
 public final class Housekeeping {
 
@@ -31,67 +32,44 @@ public final class Housekeeping {
     private final JobStore jobs;
     private final DirectoryStore directory;
     private final ResultStore results;
-    private final ChunkStorage chunks;
     private final Duration abandonAfter;
     private final Duration jobRetention;
     private final Duration resultRetention;
     private final Duration fetchedResultRetention;
 
-    public Housekeeping(JobStore jobs, ResultStore results, ChunkStorage chunks, DirectoryStore directory, Duration abandonAfter,
+    public Housekeeping(JobStore jobs, ResultStore results, DirectoryStore directory, Duration abandonAfter,
                         Duration jobRetention, Duration resultRetention, Duration fetchedResultRetention) {
         this.jobs = jobs;
         this.directory = directory;
         this.results = results;
-        this.chunks = chunks;
         this.abandonAfter = abandonAfter;
         this.jobRetention = jobRetention;
         this.resultRetention = resultRetention;
         this.fetchedResultRetention = fetchedResultRetention;
     }
 
-    /** One sweep; returns what it did, for the log. */
-    public String sweep() {
+    /** Uploads (waiting or already streaming) whose client sent no chunk for the abandon timeout and never completed them. */
+    public List<SweptJob> abandonedUploads() {
         long now = System.currentTimeMillis();
-        int abandoned = 0;
+        List<SweptJob> abandoned = new ArrayList<>();
         for (String status : new String[] {Job.UPLOADING, Job.PROCESSING}) {
             for (Map<String, AttributeValue> item : jobs.byStatus(status, null, PAGE)) {
                 Long progressAt = longNum(item, "progressAt");
-                if (item.containsKey("uploaded") || progressAt == null || now - progressAt < abandonAfter.toMillis()) {
-                    continue;
-                }
-                if (abandon(JobStore.toStoredJob(item))) {
-                    abandoned++;
+                if (!item.containsKey("uploaded") && progressAt != null && now - progressAt >= abandonAfter.toMillis()) {
+                    abandoned.add(new SweptJob(JobStore.toStoredJob(item)));
                 }
             }
         }
-        String cutoff = Instant.ofEpochMilli(now).minus(jobRetention).toString();
-        int reservations = 0;
-        for (Map<String, AttributeValue> item : jobs.staleReservations(Instant.ofEpochMilli(now).minus(abandonAfter).toString(), PAGE)) {
-            jobs.delete(str(item, "id"));
-            reservations++;
-        }
-        int finished = 0;
-        for (String status : new String[] {Job.DONE, Job.FAILED}) {
-            for (Map<String, AttributeValue> item : jobs.byStatus(status, cutoff, PAGE)) {
-                chunks.deleteAll(str(item, "file"));
-                jobs.delete(str(item, "id"));
-                finished++;
-            }
-        }
-        int expiredResults = results.deleteExpired(Instant.ofEpochMilli(now).minus(fetchedResultRetention).toString(),
-                Instant.ofEpochMilli(now).minus(resultRetention).toString(), PAGE);
-        int expiredSignIns = directory.deleteExpired(PAGE);
-        String summary = "abandoned " + abandoned + ", stale reservations " + reservations + ", finished jobs deleted "
-                + finished + ", results deleted " + expiredResults + ", expired nonces, sessions and invitations deleted "
-                + expiredSignIns;
-        if (abandoned + reservations + finished + expiredResults + expiredSignIns > 0) {
-            LOG.info("housekeeping: {}", summary);
-        }
-        return summary;
+        return abandoned;
     }
 
-    private boolean abandon(JobStore.StoredJob stored) {
-        Job job = stored.job();
+    /**
+     * Ends an abandoned upload FAILED with a result that tells its client why; false when it moved
+     * on since the sweep looked (a chunk landed, the upload completed, a processor finished it), and
+     * then nothing of it may be deleted.
+     */
+    public boolean endAbandonedUpload(SweptJob swept) {
+        Job job = swept.stored().job();
         String resultId = ResultStore.idFor(job.id());
         long minutes = Math.max(1, abandonAfter.toMinutes());
         String error = "Upload abandoned: no chunk of job " + job.id() + " arrived for " + (abandonAfter.toMinutes() >= 1
@@ -101,9 +79,46 @@ public final class Housekeeping {
         }
         // The reason carries no content of the file, so it travels in plain words like a failed signature.
         results.putOnce(new Result(resultId, job.id(), job.client(), Job.FAILED, null, error, Instant.now().toString()),
-                stored.owner());
-        chunks.deleteAll(job.file());
+                swept.stored().owner());
         LOG.warn("job {} FAILED: upload abandoned", job.id());
         return true;
+    }
+
+    /** Reservations never registered within the abandon timeout (their client gave up before signing the job). */
+    public List<SweptJob> staleReservations() {
+        return jobs.staleReservations(Instant.now().minus(abandonAfter).toString(), PAGE).stream()
+                .map(item -> new SweptJob(JobStore.toStoredJob(item)))
+                .toList();
+    }
+
+    /** DONE and FAILED jobs created longer ago than the job retention. */
+    public List<SweptJob> finishedJobsPastRetention() {
+        String cutoff = Instant.now().minus(jobRetention).toString();
+        List<SweptJob> finished = new ArrayList<>();
+        for (String status : new String[] {Job.DONE, Job.FAILED}) {
+            for (Map<String, AttributeValue> item : jobs.byStatus(status, cutoff, PAGE)) {
+                finished.add(new SweptJob(JobStore.toStoredJob(item)));
+            }
+        }
+        return finished;
+    }
+
+    /** Results fetched longer ago than their retention, and results never fetched within theirs. */
+    public int deleteExpiredResults() {
+        Instant now = Instant.now();
+        int deleted = results.deleteExpired(now.minus(fetchedResultRetention).toString(), now.minus(resultRetention).toString(), PAGE);
+        if (deleted > 0) {
+            LOG.info("housekeeping: {} results deleted after their retention", deleted);
+        }
+        return deleted;
+    }
+
+    /** Used sign-in nonces once they cannot be replayed, sessions a day after they expired, expired invitations. */
+    public int deleteExpiredSignIns() {
+        int deleted = directory.deleteExpired(PAGE);
+        if (deleted > 0) {
+            LOG.info("housekeeping: {} expired nonces, sessions and invitations deleted", deleted);
+        }
+        return deleted;
     }
 }

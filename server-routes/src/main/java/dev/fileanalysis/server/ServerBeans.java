@@ -43,7 +43,8 @@ public class ServerBeans implements CamelConfiguration {
         ResultStore results = new ResultStore(dynamo, settings.require("server.results-table"));
         DirectoryStore directory = new DirectoryStore(dynamo, settings.require("server.directory-table"), clock);
         Plans plans = Plans.from(settings);
-        ChunkStorage chunks = new ChunkStorage(aws.s3(), aws.presigner(), settings.require("s3.bucket"),
+        var s3 = aws.s3();
+        ChunkStorage chunks = new ChunkStorage(s3, aws.presigner(), settings.require("s3.bucket"),
                 Duration.ofSeconds(settings.getLong("server.presigned-url-seconds", 900)));
 
         AccessRules rules = AccessRules.load(Path.of(settings.require("server.openapi-file")));
@@ -83,11 +84,14 @@ public class ServerBeans implements CamelConfiguration {
                 settings.getLong("server.claim-lease-seconds", 60) * 1000,
                 settings.getLong("server.retry-backoff-ms", 2000)));
         camel.getRegistry().bind("errorResponses", new ErrorResponses());
-        camel.getRegistry().bind("housekeeping", new Housekeeping(jobs, results, chunks, directory,
+        camel.getRegistry().bind("housekeeping", new Housekeeping(jobs, results, directory,
                 Duration.ofSeconds(settings.getLong("server.upload-abandon-seconds", 3600)),
                 Duration.ofHours(settings.getLong("server.job-retention-hours", 24 * 7)),
                 Duration.ofHours(settings.getLong("server.result-retention-hours", 24 * 30)),
                 Duration.ofSeconds(settings.getLong("server.fetched-result-retention-seconds", 24 * 3600))));
+        // The storage steps of housekeeping.camel.yaml (camel-aws2-s3, camel-aws2-ddb) use the same clients as the beans.
+        camel.getRegistry().bind("s3Client", s3);
+        camel.getRegistry().bind("dynamoDbClient", dynamo);
     }
 
     /** Ids of the operations the REST DSL declares (each is also the id of the route performing it). */
