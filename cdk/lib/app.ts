@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, Tags } from 'aws-cdk-lib';
 import { readDeploymentSettings } from './deployment-settings';
 import { PipelineStack } from './pipeline-stack';
 import { readProjectProperties, repositoryRoot } from './project-files';
@@ -11,11 +11,14 @@ import { readTableDefinitions, tablesFile } from './table-definitions';
  */
 export function createPipelineStack(app: App, files: { tablesFile?: string } = {}): PipelineStack {
   const root = repositoryRoot();
-  const stackName = app.node.tryGetContext('stackName') ?? 'FileAnalysisPipeline';
-  return new PipelineStack(app, stackName, {
+  const settings = readDeploymentSettings(app.node);
+  const stack = new PipelineStack(app, settings.stackName, {
     description: 'File Analysis Pipeline: chunk bucket, tables, and the server and processors on ECS Fargate',
-    settings: readDeploymentSettings(app.node),
+    settings,
     tables: readTableDefinitions(files.tablesFile ?? tablesFile(root)),
     properties: readProjectProperties(root),
   });
+  // Lets the bill be split by project (cost allocation tag).
+  Tags.of(stack).add('project', 'file-analysis-pipeline');
+  return stack;
 }

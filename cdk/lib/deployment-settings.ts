@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Node } from 'constructs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
@@ -23,6 +25,9 @@ export interface ProcessorGeneration {
   readonly workers: number;
   /** Claimable jobs per running task that scaling aims at; defaults to `workers`. */
   readonly backlogPerTask: number;
+  /** Fargate size of one task (processor and engine together): CPU units and MiB. */
+  readonly cpu: number;
+  readonly memoryMiB: number;
 }
 
 /** The operator's OIDC provider, which issues processors' service credentials. */
@@ -45,6 +50,8 @@ export interface SignInProvider {
 }
 
 export interface DeploymentSettings {
+  /** The CloudFormation stack; a second name deploys a second, independent pipeline. */
+  readonly stackName: string;
   /** ACM certificate of the server's public name, for the load balancer's HTTPS listener. */
   readonly certificateArn: string;
   /** The address clients and processors reach the server at (the certificate's name). */
@@ -85,6 +92,7 @@ export const EXAMPLE_DEFAULTS = {
 
 /** Defaults that are sensible as they are. */
 const DEFAULTS = {
+  stackName: 'FileAnalysisPipeline',
   serverTasks: { min: 2, max: 4 },
   processorClientId: 'processor',
   signInProviders: { dev: { clientId: 'pipeline-desktop' } },
@@ -125,7 +133,12 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     throw new Error(`logRetentionDays must be one of CloudWatch Logs' retention periods (${retentions.join(', ')}), got ${retention}.`);
   }
 
+  const stackName = text(context.raw('stackName') ?? DEFAULTS.stackName, 'stackName');
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
+    throw new Error(`stackName must start with a letter and hold only letters, digits and dashes (CloudFormation's rule), got '${stackName}'.`);
+  }
   return {
+    stackName,
     certificateArn,
     serverUrl,
     serverImage,
@@ -143,13 +156,30 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
   };
 }
 
-/** Context values as given: `-c key=value` arrives as text, so JSON text is parsed. */
+/** Every setting a deployment may give, in the deployment file or as -c values. */
+export const SETTING_NAMES = [
+  'stackName', 'certificateArn', 'serverUrl', 'serverImage', 'engineImage', 'serverTasks', 'processorVersions', 'oidc',
+  'processorClientId', 'signInProviders', 'natGateways', 'logRetentionDays', 'chunkExpirationDays',
+  'sessionKeysSecretArn', 'processorClientSecretArn',
+] as const;
+
+/**
+ * Settings as given: a `-c key=value` first (it arrives as text, so JSON text is parsed), else the
+ * JSON object in the file `-c deploymentFile=PATH` names (relative to the folder cdk runs in).
+ */
 class Context {
+  private readonly file: Record<string, unknown>;
+
   constructor(private readonly node: Node) {
+    const path = node.tryGetContext('deploymentFile');
+    this.file = path === undefined ? {} : readDeploymentFile(String(path));
   }
 
   raw(key: string): unknown {
     const value = this.node.tryGetContext(key);
+    if (value === undefined) {
+      return this.file[key];
+    }
     if (typeof value !== 'string') {
       return value;
     }
@@ -163,6 +193,23 @@ class Context {
     }
     return value;
   }
+}
+
+function readDeploymentFile(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(path.resolve(file), 'utf8'));
+  } catch (e) {
+    throw new Error(`deploymentFile ${file} cannot be read as JSON: ${(e as Error).message}`);
+  }
+  const settings = object(parsed, `deploymentFile ${file}`);
+  for (const key of Object.keys(settings)) {
+    // A misspelt setting would otherwise leave its example value in place without a word.
+    if (!(SETTING_NAMES as readonly string[]).includes(key)) {
+      throw new Error(`deploymentFile ${file} has setting '${key}', which is none of: ${SETTING_NAMES.join(', ')}.`);
+    }
+  }
+  return settings;
 }
 
 function generations(value: unknown, engineImage: string): ProcessorGeneration[] {
@@ -194,8 +241,34 @@ function generations(value: unknown, engineImage: string): ProcessorGeneration[]
       max: whole(generation.max, `${at}.max`, min),
       workers,
       backlogPerTask: whole(generation.backlogPerTask ?? workers, `${at}.backlogPerTask`, 1),
+      ...fargateSize(generation.cpu ?? 1024, generation.memoryMiB ?? 2048, at),
     };
   });
+}
+
+/** The task sizes Fargate offers: memory (MiB) from, to and in steps of, per CPU units. */
+const FARGATE_SIZES: Record<number, [number, number, number]> = {
+  256: [512, 2048, 512],
+  512: [1024, 4096, 1024],
+  1024: [2048, 8192, 1024],
+  2048: [4096, 16384, 1024],
+  4096: [8192, 30720, 1024],
+  8192: [16384, 61440, 4096],
+  16384: [32768, 122880, 8192],
+};
+
+function fargateSize(cpuValue: unknown, memoryValue: unknown, at: string): { cpu: number; memoryMiB: number } {
+  const cpu = whole(cpuValue, `${at}.cpu`, 256);
+  const sizes = FARGATE_SIZES[cpu];
+  if (!sizes) {
+    throw new Error(`${at}.cpu must be one of Fargate's CPU sizes (${Object.keys(FARGATE_SIZES).join(', ')}), got ${cpu}.`);
+  }
+  const memoryMiB = whole(memoryValue, `${at}.memoryMiB`, 512);
+  const [from, to, step] = sizes;
+  if (memoryMiB < from || memoryMiB > to || (memoryMiB - from) % step !== 0) {
+    throw new Error(`${at}.memoryMiB must be from ${from} to ${to} in steps of ${step} for cpu ${cpu} (Fargate's sizes), got ${memoryMiB}.`);
+  }
+  return { cpu, memoryMiB };
 }
 
 function oidcProvider(value: unknown): OidcProvider {

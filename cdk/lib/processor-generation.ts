@@ -54,8 +54,8 @@ export class ProcessorGenerationService extends Construct {
     const { generation } = props;
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
-      cpu: 1024,
-      memoryLimitMiB: 2048,
+      cpu: generation.cpu,
+      memoryLimitMiB: generation.memoryMiB,
       // The engine's root file system is read-only; this task-local scratch space is its /tmp.
       volumes: [{ name: 'engine-tmp' }],
       taskRole: noTaskRole(this),

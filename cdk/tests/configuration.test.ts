@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { repositoryRoot } from '../lib/project-files';
 import {
-  build, container, environmentOf, logicalId, render, resourcesOfType, synthesizedFullyConfigured, synthesizedWithDefaults, Synthesized,
-  TWO_GENERATIONS,
+  build, CONFIGURED, container, environmentOf, EXAMPLE_FILE, logicalId, render, renderedImage, resourcesOfType, synthesizedFullyConfigured,
+  synthesizedWithDefaults, Synthesized, TWO_GENERATIONS,
 } from './synthesized';
 
 function backlogPolicy({ json }: Synthesized, major: string): any {
@@ -47,7 +48,7 @@ test('each processor generation scales between its min and max tasks to hold its
     'Container Insights publishes RunningTaskCount');
 });
 
-test('two processor generations, given as JSON text, run side by side, each with its own image, version range, task counts and backlog', () => {
+test('two processor generations run side by side, each with its own image, version range, task counts and backlog', () => {
   const synthesized = synthesizedFullyConfigured();
   const { stack, json } = synthesized;
   assert.equal(resourcesOfType(json, 'AWS::ECS::Service').length, 3, 'the server and two processor services');
@@ -55,13 +56,14 @@ test('two processor generations, given as JSON text, run side by side, each with
     const generation = stack.processors[index];
     const taskId = logicalId(stack, generation.taskDefinition);
     const processor = container(json, taskId, 'processor');
-    assert.equal(processor.Image, expected.image);
+    assert.equal(render(processor.Image), renderedImage(expected.image));
     assert.equal(environmentOf(processor).PROCESSOR_SUPPORTED_VERSIONS, expected.range);
     assert.equal(environmentOf(processor).PROCESSOR_WORKERS, String(expected.workers ?? 2));
-    // The first takes the deployment's engine (from ECR), the second its own.
-    assert.match(render(container(json, taskId, 'engine').Image),
-      expected.engineImage ? new RegExp(`^${expected.engineImage}$`) : /^123456789012\.dkr\.ecr\.eu-west-1\.\{AWS::URLSuffix\}\/pipeline\/engine@sha256:a{64}$/);
+    // The first takes the deployment's engine, the second its own.
+    assert.equal(render(container(json, taskId, 'engine').Image), renderedImage(expected.engineImage ?? CONFIGURED.engineImage));
     assert.equal(json.Resources[logicalId(stack, generation.service)].Properties.DesiredCount, expected.min);
+    const task = json.Resources[taskId].Properties;
+    assert.deepEqual([task.Cpu, task.Memory], [String(expected.cpu ?? 1024), String(expected.memoryMiB ?? 2048)]);
     const policy = backlogPolicy(synthesized, expected.major);
     const claimable = policy.TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics.find((m: any) => m.Id === 'claimable');
     assert.deepEqual(claimable.MetricStat.Metric.Dimensions, [{ Name: 'ProcessorVersion', Value: expected.major }]);
@@ -117,9 +119,10 @@ test('sign-in providers become the server\'s auth.provider settings, and synth w
   const { stack } = synthesizedFullyConfigured();
   const environment = stack.serverEnvironment.environment();
   assert.equal(environment.AUTH_PROVIDERS, 'google');
-  assert.equal(environment.AUTH_PROVIDER_GOOGLE_CLIENT_ID, 'desktop.apps.googleusercontent.com');
+  assert.equal(environment.AUTH_PROVIDER_GOOGLE_CLIENT_ID, '1234567890-desktop.apps.googleusercontent.com');
   assert.equal(environment.AUTH_PROVIDER_GOOGLE_ISSUER, 'https://accounts.google.com');
-  assert.equal(environment.AUTH_PROVIDER_GOOGLE_HOSTED_DOMAINS, 'example.com,example.org');
+  assert.equal(environment.AUTH_PROVIDER_GOOGLE_HOSTED_DOMAINS, 'example.net');
+  assert.equal(environment.OIDC_ISSUER, 'https://id.example.net/', 'an issuer is passed exactly, trailing slash and all');
   Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp(
     'AUTH_PROVIDER_GOOGLE_ISSUER is set for the server, but its application.properties does not declare auth.provider.google.issuer'));
 });
@@ -130,6 +133,30 @@ test('settings left at their example values are named in synth warnings, and rep
     defaults.hasWarning('*', Match.stringLikeRegexp(`^${setting} is still the example value`));
   }
   Annotations.fromStack(synthesizedFullyConfigured().stack).hasNoWarning('*', Match.stringLikeRegexp('is still the example value'));
+});
+
+test('a -c setting, given as JSON text, overrides the same setting of the deployment file', () => {
+  const stack = build({
+    deploymentFile: EXAMPLE_FILE,
+    processorVersions: JSON.stringify([{ ...TWO_GENERATIONS[0], max: '3' }]),
+    natGateways: '1',
+  });
+  assert.deepEqual(stack.processors.map((p) => p.processorEnvironment.environment().PROCESSOR_SUPPORTED_VERSIONS), ['>=1.0.0 <2.0.0']);
+  assert.equal(stack.vpc.node.findAll().filter((c) => c.node.id === 'NATGateway').length, 1);
+  assert.equal(stack.serverEnvironment.environment().SERVER_PROCESSOR_CLIENTS,
+    'pipeline-processor', 'the rest still comes from the file');
+});
+
+function deploymentFile(settings: Record<string, unknown>): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'deployment-')), 'deployment.json');
+  fs.writeFileSync(file, JSON.stringify(settings));
+  return file;
+}
+
+test('a deployment file with a misspelt setting stops synth with a sentence naming it', () => {
+  const file = deploymentFile({ ...CONFIGURED, certificateARN: CONFIGURED.certificateArn });
+  assert.throws(() => build({ deploymentFile: file }),
+    new RegExp(`^Error: deploymentFile ${file.replace(/[.\\/]/g, '\\$&')} has setting 'certificateARN', which is none of: stackName, certificateArn,`));
 });
 
 const BAD_SETTINGS: [string, Record<string, unknown>, RegExp][] = [
@@ -150,6 +177,10 @@ const BAD_SETTINGS: [string, Record<string, unknown>, RegExp][] = [
     /^processorVersions\[0\]\.major must be a major version number such as "1", got '1\.x'\.$/],
   ['a generation without an image', { processorVersions: [{ ...TWO_GENERATIONS[0], image: '' }] },
     /^processorVersions\[0\]\.image must be a non-empty string, got ""\.$/],
+  ['a task size Fargate does not offer', { processorVersions: [{ ...TWO_GENERATIONS[0], cpu: 256, memoryMiB: 8192 }] },
+    /^processorVersions\[0\]\.memoryMiB must be from 512 to 2048 in steps of 512 for cpu 256 \(Fargate's sizes\), got 8192\.$/],
+  ['a CPU size Fargate does not offer', { processorVersions: [{ ...TWO_GENERATIONS[0], cpu: 1000 }] },
+    /^processorVersions\[0\]\.cpu must be one of Fargate's CPU sizes \(256, 512, 1024, 2048, 4096, 8192, 16384\), got 1000\.$/],
   ['broken JSON on the command line', { processorVersions: '[{"major": "1",' },
     /^Context value processorVersions looks like JSON but does not parse/],
   ['a log retention CloudWatch does not offer', { logRetentionDays: 45 }, /^logRetentionDays must be one of CloudWatch Logs' retention periods \(1, 3, 5, 7, 14, 30,/],

@@ -138,7 +138,7 @@ test('images from ECR are pulled with permission on their own repository only', 
   const { stack, json } = synthesizedFullyConfigured();
   assertNoWildcardBeyondWhatAwsRequires(json);
   const pulls = grantsOf(json, logicalId(stack, stack.serverTaskDefinition.executionRole!)).filter((g) => g.action.startsWith('ecr:'));
-  const repository = 'arn:{AWS::Partition}:ecr:eu-west-1:123456789012:repository/pipeline/server';
+  const repository = 'arn:{AWS::Partition}:ecr:eu-west-1:123456789012:repository/file-analysis-pipeline/server';
   assert.deepEqual(sortedGrants(pulls), sortedGrants([
     { action: 'ecr:BatchCheckLayerAvailability', resource: repository },
     { action: 'ecr:GetDownloadUrlForLayer', resource: repository },
@@ -146,5 +146,5 @@ test('images from ECR are pulled with permission on their own repository only', 
     { action: 'ecr:GetAuthorizationToken', resource: '*' },
   ]));
   const server = json.Resources[logicalId(stack, stack.serverTaskDefinition)].Properties.ContainerDefinitions[0];
-  assert.match(render(server.Image), /^123456789012\.dkr\.ecr\.eu-west-1\.\{AWS::URLSuffix\}\/pipeline\/server:1\.4\.0$/);
+  assert.equal(render(server.Image), '123456789012.dkr.ecr.eu-west-1.{AWS::URLSuffix}/file-analysis-pipeline/server:0.1.0');
 });

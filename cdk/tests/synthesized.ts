@@ -136,49 +136,26 @@ export function container(json: Synthesized['json'], taskDefinitionId: string, n
   return definition;
 }
 
+/** An image URI as the template renders it: ECR images are built from their repository's ARN. */
+export function renderedImage(uri: string): string {
+  return uri.replace(/\.amazonaws\.com\//, '.{AWS::URLSuffix}/');
+}
+
 /** A container's environment as a map of rendered values. */
 export function environmentOf(containerDefinition: any): Record<string, string> {
   return Object.fromEntries((containerDefinition.Environment ?? []).map((e: any) => [e.Name, render(e.Value)]));
 }
 
-/** Two processor generations side by side, the second with an engine of its own. */
-export const TWO_GENERATIONS = [
-  { major: '1', range: '>=1.0.0 <2.0.0', image: 'example.com/processor:1.4.0', min: 1, max: 10 },
-  { major: '2', range: '>=2.0.0 <3.0.0', image: 'example.com/processor:2.0.1', engineImage: 'example.com/engine:2.0.0', min: 2, max: 4, workers: 4 },
-];
-
-/**
- * A deployment that sets every setting, the way `cdk deploy -c key=value` passes them: as text,
- * JSON text for objects and arrays.
- */
-export const CONFIGURED = {
-  certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
-  serverUrl: 'https://files.example.net',
-  serverImage: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/pipeline/server:1.4.0',
-  engineImage: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/pipeline/engine@sha256:${'a'.repeat(64)}`,
-  serverTasks: JSON.stringify({ min: 3, max: 6 }),
-  processorVersions: JSON.stringify(TWO_GENERATIONS),
-  oidc: JSON.stringify({
-    issuer: 'https://id.example.net/', jwksUrl: 'https://id.example.net/keys', tokenUrl: 'https://id.example.net/token', audience: 'files',
-  }),
-  processorClientId: 'pipeline-processor',
-  signInProviders: JSON.stringify({
-    google: {
-      clientId: 'desktop.apps.googleusercontent.com', issuer: 'https://accounts.google.com',
-      jwksUrl: 'https://www.googleapis.com/oauth2/v3/certs', hostedDomains: ['example.com', 'example.org'],
-    },
-  }),
-  natGateways: '2',
-  logRetentionDays: '90',
-  chunkExpirationDays: '3',
-  sessionKeysSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pipeline/session-keys-AbC123',
-  processorClientSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pipeline/processor-Xy9876',
-};
+/** cdk/deployment.example.json, the deployment the README shows: every setting given. */
+export const EXAMPLE_FILE = path.join(CDK_FOLDER, 'deployment.example.json');
+export const CONFIGURED = JSON.parse(fs.readFileSync(EXAMPLE_FILE, 'utf8'));
+/** Its two processor generations side by side, the second with an engine and a task size of its own. */
+export const TWO_GENERATIONS: any[] = CONFIGURED.processorVersions;
 
 let configured: Synthesized | undefined;
 
-/** The stack with every setting given (CONFIGURED), synthesized once per test file. */
+/** The stack deployed with the example deployment file, synthesized once per test file. */
 export function synthesizedFullyConfigured(): Synthesized {
-  configured ??= synthesize(CONFIGURED);
+  configured ??= synthesize({ deploymentFile: EXAMPLE_FILE });
   return configured;
 }
