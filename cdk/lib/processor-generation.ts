@@ -57,6 +57,8 @@ export class ProcessorGenerationService extends Construct {
       cpu: generation.cpu,
       memoryLimitMiB: generation.memoryMiB,
       // The engine's root file system is read-only; this task-local scratch space is its /tmp.
+      // Fargate makes it root-owned 0755 unless the image declares VOLUME /tmp, whose mode and
+      // owner it then copies: a non-root engine image should (with /tmp at 1777).
       volumes: [{ name: 'engine-tmp' }],
       taskRole: noTaskRole(this),
     });
