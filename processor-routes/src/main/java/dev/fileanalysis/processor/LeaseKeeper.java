@@ -1,5 +1,6 @@
 package dev.fileanalysis.processor;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,7 +20,12 @@ public final class LeaseKeeper {
 
     private final ServerApiClient server;
     private final String processorId;
-    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    /**
+     * Jobs being analysed, with how many of this processor's workers hold each: a job given back
+     * after a failed attempt can be claimed again by another worker here before the worker that
+     * gave it back has let go of it, and letting go must not end the new attempt's lease.
+     */
+    private final Map<String, Integer> held = new ConcurrentHashMap<>();
     private final Set<String> lost = ConcurrentHashMap.newKeySet();
 
     public LeaseKeeper(ServerApiClient server, String processorId) {
@@ -27,14 +33,15 @@ public final class LeaseKeeper {
         this.processorId = processorId;
     }
 
-    public void hold(String jobId) {
+    public synchronized void hold(String jobId) {
         lost.remove(jobId);
-        held.add(jobId);
+        held.merge(jobId, 1, Integer::sum);
     }
 
-    public void letGo(String jobId) {
-        held.remove(jobId);
-        lost.remove(jobId);
+    public synchronized void letGo(String jobId) {
+        if (held.computeIfPresent(jobId, (id, holders) -> holders > 1 ? holders - 1 : null) == null) {
+            lost.remove(jobId);
+        }
     }
 
     public boolean lost(String jobId) {
@@ -43,7 +50,10 @@ public final class LeaseKeeper {
 
     public int renewAll() {
         int renewed = 0;
-        for (String jobId : held) {
+        for (String jobId : held.keySet()) {
+            if (lost.contains(jobId)) {
+                continue;
+            }
             try {
                 server.renewLease(jobId, processorId);
                 renewed++;
@@ -51,7 +61,6 @@ public final class LeaseKeeper {
                 if (refused.status() == 409 || refused.status() == 403) {
                     LOG.warn("lost job {}: {}", jobId, refused.getMessage());
                     lost.add(jobId);
-                    held.remove(jobId);
                 } else {
                     LOG.warn("could not renew the lease of job {}: {}", jobId, refused.getMessage());
                 }

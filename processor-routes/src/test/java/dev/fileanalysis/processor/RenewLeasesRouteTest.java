@@ -26,4 +26,22 @@ class RenewLeasesRouteTest extends ProcessorRouteTestSupport {
         assertThat(server.callNames().stream().filter("lease job-taken"::equals).count())
                 .as("a lost job is not renewed again").isEqualTo(1);
     }
+
+    @Test
+    void aJobClaimedAgainHereBeforeItsLastAttemptLetGoKeepsItsLeaseForTheNewAttempt() throws Exception {
+        // A failed attempt gave the job back and the timer gave it to the other worker at once;
+        // then the first worker finishes and lets go.
+        leases.hold("job-retried");
+        leases.hold("job-retried");
+        leases.letGo("job-retried");
+        AdviceWith.adviceWith(context, "renew-leases", route -> route.replaceFromWith("timer:renew-leases?period=50"));
+        startRoutesBut("claim-job", "analyse-job");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.callNames().contains("lease job-retried"));
+        leases.letGo("job-retried");
+        int renewals = server.callNames().size();
+        await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(server.callNames()).as("no renewal once the last holder let go")
+                        .hasSize(renewals));
+    }
 }
