@@ -65,11 +65,26 @@ class RouteFoldersTest {
         // A set: the same value can fail the same way along two evaluation paths of the schema.
         Set<String> problems = new LinkedHashSet<>();
         for (Path file : routeFiles) {
-            for (Error error : mostSpecific(schema.validate(YAML.readTree(file.toFile())))) {
+            JsonNode document = YAML.readTree(file.toFile());
+            for (Error error : mostSpecific(schema.validate(document))) {
+                if (isPlaceholderForAScalar(document, error)) {
+                    continue;
+                }
                 problems.add(relative(file) + " at " + error.getInstanceLocation() + ": " + error.getMessage());
             }
         }
         assertThat(problems).as("route files the Camel YAML DSL schema refuses").isEmpty();
+    }
+
+    /**
+     * A property placeholder standing where the schema wants a number or a boolean
+     * ({@code poolSize: "{{client.files-in-flight:8}}"}): Camel resolves placeholders before it
+     * reads an option's type, so such a value is what the DSL expects, not a mistake.
+     */
+    private static boolean isPlaceholderForAScalar(JsonNode document, Error error) {
+        JsonNode value = document.at(error.getInstanceLocation().toString());
+        return value.isTextual() && value.textValue().matches("\\{\\{[^{}]+}}")
+                && error.getMessage().matches("string found, (number|integer|boolean) expected");
     }
 
     /**
