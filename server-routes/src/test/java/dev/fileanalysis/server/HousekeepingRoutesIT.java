@@ -1,6 +1,7 @@
 package dev.fileanalysis.server;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ class HousekeepingRoutesIT extends CamelTestSupport {
         bucket = devstack.settings().require("s3.bucket");
         jobs = new JobStore(dynamo, "pipeline-jobs");
         results = new ResultStore(dynamo, "pipeline-results");
-        directory = new DirectoryStore(dynamo, "pipeline-directory", java.time.Clock.systemUTC());
+        directory = new DirectoryStore(dynamo, "pipeline-directory", Clock.systemUTC());
     }
 
     @AfterAll
