@@ -36,8 +36,10 @@ def pipeline_storage():
         aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "test"),
         aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "test"),
         region_name=region)
-    # Path-style, as the server's SDK and the emulators use; retries ride out a busy emulator.
-    config = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 10, "mode": "standard"})
+    # Path-style, as the server's SDK and the emulators use; retries and a long read timeout ride
+    # out a busy emulator (LocalStack may install DynamoDB Local on its first table).
+    config = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 10, "mode": "standard"},
+                    connect_timeout=10, read_timeout=180)
     s3 = session.client("s3", endpoint_url=os.environ.get("PIPELINE_S3_ENDPOINT", "http://localhost:4566"), config=config)
     dynamodb = session.client("dynamodb", endpoint_url=os.environ.get("PIPELINE_DYNAMODB_ENDPOINT", "http://localhost:4566"),
                               config=config)
