@@ -32,7 +32,7 @@ class ModuleBoundariesTest {
             "client-routes", List.of("client"),
             "server-routes", List.of("server"),
             "processor-routes", List.of("processor"),
-            "routes/pipeline", List.of("cli", "bench", "soak", "e2e", "layout"));
+            "routes/pipeline", List.of("cli", "bench", "soak", "e2e", "layout", "deploy"));
 
     /** What each module may import from the project, besides its own packages (the engine and devstack are separate programs). */
     private static final Map<String, List<String>> MAY_IMPORT = Map.of(

@@ -2,6 +2,7 @@ package dev.fileanalysis.runtime;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -12,6 +13,9 @@ import org.apache.camel.main.MainListenerSupport;
  * the role's layered {@link Settings} as Camel properties. The beans those routes call are wired by
  * the configuration class the folder's {@code application.properties} names in
  * {@code camel.main.configuration-classes}.
+ *
+ * <p>With {@code pipeline.liveness-file} set, the runner keeps that {@link LivenessFile} fresh from
+ * the moment the routes have started until the role stops, for container health checks.
  */
 public final class RoleRunner {
 
@@ -36,11 +40,30 @@ public final class RoleRunner {
         main.bind(CamelSettings.REGISTRY_NAME, settings);
         main.configure().withName(role);
         main.configure().withRoutesIncludePattern("file:" + routeFolder.toAbsolutePath() + "/*.camel.yaml");
+        String livenessFile = settings.get(LivenessFile.SETTING, "").trim();
+        if (!livenessFile.isEmpty()) {
+            // Now, while a bad path can still stop the start with a sentence: camel-main only logs
+            // what a listener throws once the role is running.
+            LivenessFile.checkWritable(Path.of(livenessFile));
+        }
+        AtomicReference<LivenessFile> liveness = new AtomicReference<>();
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport started) {
+                if (!livenessFile.isEmpty()) {
+                    liveness.set(LivenessFile.start(Path.of(livenessFile), LivenessFile.INTERVAL,
+                            () -> started.getCamelContext().getStatus().isStarted()));
+                }
                 // The line supervisors and tests wait for: the role's routes are all running.
                 System.out.println(role + " started");
+            }
+
+            @Override
+            public void beforeStop(BaseMainSupport stopping) {
+                LivenessFile running = liveness.getAndSet(null);
+                if (running != null) {
+                    running.close();
+                }
             }
         });
         return main;

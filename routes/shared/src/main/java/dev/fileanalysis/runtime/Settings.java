@@ -19,9 +19,17 @@ import java.util.Properties;
  *
  * <p>An environment variable overrides a key when its name is the key upper-cased with dots and
  * dashes turned into underscores ({@code s3.endpoint} is {@code S3_ENDPOINT}), the convention
- * containers and ECS task definitions use.
+ * containers and ECS task definitions use. Only keys the role knows can be set that way: those of
+ * its {@code application.properties}, of the devstack's file, and the runner's own
+ * ({@link #RUNNER_DEFAULTS}), so a stray variable of the environment never turns into a setting.
  */
 public final class Settings {
+
+    /**
+     * Settings of the runner itself, which every role has whatever its application.properties says
+     * (and which that file may still override): {@code pipeline.liveness-file}, empty for none.
+     */
+    static final Map<String, String> RUNNER_DEFAULTS = Map.of(LivenessFile.SETTING, "");
 
     private final Map<String, String> values;
 
@@ -31,7 +39,7 @@ public final class Settings {
 
     public static Settings load(Path applicationProperties, Path devstackProperties,
                                 Map<String, String> environment, List<String> propertyArguments) {
-        Map<String, String> merged = new LinkedHashMap<>();
+        Map<String, String> merged = new LinkedHashMap<>(RUNNER_DEFAULTS);
         putAll(merged, read(applicationProperties, true));
         if (devstackProperties != null && Files.isRegularFile(devstackProperties)) {
             putAll(merged, read(devstackProperties, true));

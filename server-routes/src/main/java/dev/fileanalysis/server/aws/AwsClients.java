@@ -54,13 +54,21 @@ public final class AwsClients {
         return builder.build();
     }
 
-    /** Given explicitly: Camel's own presigner ignores path-style access (DESIGN.md). */
+    /**
+     * Given explicitly: Camel's own presigner ignores path-style access (DESIGN.md). It signs for
+     * {@code s3.public-endpoint} when that is set: the address the URLs' users (clients, processors)
+     * reach S3 at. The signature covers the Host header, so it cannot be the internal address the
+     * server's own SDK may use ({@code s3.endpoint}, e.g. LocalStack's service name in compose).
+     */
     public S3Presigner presigner() {
         S3Presigner.Builder builder = S3Presigner.builder()
                 .region(region())
                 .credentialsProvider(credentials())
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
-        String endpoint = settings.get("s3.endpoint", "");
+        String endpoint = settings.get("s3.public-endpoint", "");
+        if (endpoint.isBlank()) {
+            endpoint = settings.get("s3.endpoint", "");
+        }
         if (!endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint));
         }
