@@ -23,35 +23,37 @@ import io.swagger.parser.OpenAPIParser;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import dev.fileanalysis.server.refusal.InvalidRequestException;
+import dev.fileanalysis.server.refusal.TooLargeException;
 import org.apache.camel.Exchange;
-import org.apache.camel.spi.RestClientRequestValidator;
+import org.apache.camel.support.ExchangeHelper;
 import org.apache.camel.support.MessageHelper;
 
 /**
- * Checks every request against the server's OpenAPI document before the route of its operation
- * runs: the size of its body, that the body is JSON, and what the operation's request schema and
- * parameters say (required fields, types, patterns, lengths, ranges, enums, item counts, unknown
- * fields). Camel's REST binding calls it for each request ({@code clientRequestValidation}); a
- * refusal is the HTTP answer, {@code {"error": "..."}} with the sentences of {@link ContractSentences}.
+ * The second step of every API route, right after {@link Authorization} (both declared once, in the
+ * api-operation route configuration): checks the request against the server's OpenAPI document,
+ * the size of its body, that the body is JSON, and what the operation's parameters and request
+ * schema say (required fields, types, patterns, lengths, ranges, enums, item counts, unknown
+ * fields), then hands the route its body parsed. A refusal names the field and what was wrong
+ * ({@link ContractSentences}); 413 for a body over {@code x-max-body-chars}.
  *
- * <p>The checks are those of the Atlassian swagger-request-validator, the library
- * camel-openapi-validator wraps; it is used here directly so that it is built once (the Camel
- * wrapper builds it anew for every request) and its findings reach {@link ContractSentences} as
- * data rather than as a formatted report. Security requirements are not its business:
- * {@link Authorization} proves the caller with sentences of its own, after this check.
+ * <p>It runs after the access check, not in Camel's REST binding ({@code clientRequestValidation}
+ * runs before the operation's route, so a caller without the role would learn about the schema
+ * first, and get 400 where 403 is the answer). The checks are those of the Atlassian
+ * swagger-request-validator, the library camel-openapi-validator wraps, used here directly: built
+ * once (the Camel wrapper builds it for every request), its findings read as data rather than as a
+ * formatted report. Security requirements are left to {@link Authorization}.
  */
-public final class ContractCheck implements RestClientRequestValidator {
+public final class ContractCheck {
 
     /** What a request body may be at most when the document does not say ({@code x-max-body-chars}). */
     static final int DEFAULT_MAX_BODY_CHARS = 64 * 1024;
 
-    private final OpenAPI api;
     private final OpenApiInteractionValidator validator;
     private final ApiOperationResolver operations;
     private final int defaultMaxBodyChars;
 
     private ContractCheck(OpenAPI api) {
-        this.api = api;
         this.validator = OpenApiInteractionValidator.createFor(api)
                 .withLevelResolver(LevelResolver.create()
                         // who is calling is Authorization's to prove, with its own sentences
@@ -74,23 +76,26 @@ public final class ContractCheck implements RestClientRequestValidator {
         return new ContractCheck(parsed.getOpenAPI());
     }
 
-    @Override
-    public ValidationError validate(Exchange exchange, ValidationContext context) {
+    /**
+     * Checks the request of the operation this exchange's route performs; on success the body is
+     * the request's JSON as maps and lists (null when it had none).
+     */
+    public void check(Exchange exchange) {
         String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
         String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
-        if (method == null || path == null) {
-            return null;
-        }
-        ApiOperationMatch match = operations.findApiOperation(path, Request.Method.valueOf(method.toUpperCase(Locale.ROOT)));
-        if (!match.isPathFound() || !match.isOperationAllowed()) {
-            // the REST facade answers 404 or 405 for what the document does not describe
-            return null;
+        ApiOperationMatch match = method == null || path == null ? ApiOperationMatch.MISSING_PATH
+                : operations.findApiOperation(path, Request.Method.valueOf(method.toUpperCase(Locale.ROOT)));
+        String route = ExchangeHelper.getAtRouteId(exchange);
+        if (!match.isPathFound() || !match.isOperationAllowed()
+                || !match.getApiOperation().getOperation().getOperationId().equals(route)) {
+            // the REST facade hands a route only requests of its own operation
+            throw new IllegalStateException("Route " + route + " got " + method + " " + path + ", which is not its operation.");
         }
         ApiOperation operation = match.getApiOperation();
-        String body = MessageHelper.extractBodyAsString(exchange.getIn());
+        String body = MessageHelper.extractBodyAsString(exchange.getMessage());
         int maxChars = maxBodyChars(operation.getOperation().getExtensions(), defaultMaxBodyChars);
         if (body != null && body.length() > maxChars) {
-            return refusal(413, "The request body is " + body.length() + " characters long; at most " + maxChars
+            throw new TooLargeException("The request body is " + body.length() + " characters long; at most " + maxChars
                     + " are accepted.");
         }
         JsonNode json = null;
@@ -98,30 +103,21 @@ public final class ContractCheck implements RestClientRequestValidator {
             try {
                 json = Json.MAPPER.readTree(body);
             } catch (JsonProcessingException e) {
-                return refusal(400, "The request body is not valid JSON: " + e.getOriginalMessage());
+                throw new InvalidRequestException("The request body is not valid JSON: " + e.getOriginalMessage());
             }
         }
         ValidationReport report = validator.validateRequest(request(exchange, method, path, body));
-        if (!report.hasErrors()) {
-            return null;
-        }
-        ContractSentences sentences = new ContractSentences(operation, json, exchange.getMessage().getHeaders());
-        Set<String> said = new LinkedHashSet<>();
-        int status = 400;
-        for (ValidationReport.Message message : report.getMessages()) {
-            if (message.getLevel() == ValidationReport.Level.ERROR) {
-                said.add(sentences.sentenceFor(message));
-                if (message.getKey().startsWith("validation.request.contentType")) {
-                    status = 415;
+        if (report.hasErrors()) {
+            ContractSentences sentences = new ContractSentences(operation, json, exchange.getMessage().getHeaders());
+            Set<String> said = new LinkedHashSet<>();
+            for (ValidationReport.Message message : report.getMessages()) {
+                if (message.getLevel() == ValidationReport.Level.ERROR) {
+                    said.add(sentences.sentenceFor(message));
                 }
             }
+            throw new InvalidRequestException(String.join(" ", said));
         }
-        return refusal(status, String.join(" ", said));
-    }
-
-    /** The document as Camel's REST binding and this check read it (every reference resolved). */
-    OpenAPI api() {
-        return api;
+        exchange.getMessage().setBody(json == null ? null : Json.MAPPER.convertValue(json, Object.class));
     }
 
     private static Request request(Exchange exchange, String method, String path, String body) {
@@ -154,9 +150,5 @@ public final class ContractCheck implements RestClientRequestValidator {
     private static int maxBodyChars(Map<String, Object> extensions, int otherwise) {
         Object limit = extensions == null ? null : extensions.get("x-max-body-chars");
         return limit instanceof Number number ? number.intValue() : otherwise;
-    }
-
-    private static ValidationError refusal(int status, String sentence) {
-        return new ValidationError(status, Json.write(Map.of("error", sentence)));
     }
 }

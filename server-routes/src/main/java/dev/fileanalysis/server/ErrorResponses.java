@@ -56,10 +56,11 @@ public final class ErrorResponses {
     }
 
     /**
-     * The last step of every HTTP answer: only the status, the content type and the body leave the
-     * server (request headers and query parameters, which Camel carries as headers, are never
-     * echoed back; Allow stays on a 405), and a request for a path or method the document does not
-     * describe, which the REST facade answers without a body, gets a sentence like every refusal.
+     * The last step of every HTTP answer: what the operation's steps answered is written as JSON;
+     * only the status, the content type and the body leave the server (request headers and query
+     * parameters, which Camel carries as headers, are never echoed back; Allow stays on a 405); and
+     * a request for a path or method the document does not describe, which the REST facade answers
+     * without a body, gets a sentence like every refusal.
      */
     public void finishResponse(Exchange exchange) {
         Message message = exchange.getMessage();
@@ -69,6 +70,11 @@ public final class ErrorResponses {
         String allow = message.getHeader("Allow", String.class);
         message.removeHeaders("*", Exchange.HTTP_RESPONSE_CODE);
         Object body = message.getBody();
+        if (body != null && !(body instanceof String) && !(body instanceof byte[])) {
+            // an operation's answer (a map, a job, a list of results): error answers are JSON text already
+            message.setBody(Json.write(body));
+            body = message.getBody();
+        }
         boolean empty = body == null || body instanceof String text && text.isEmpty();
         if (empty && status != null && status == 404) {
             message.setBody(Json.write(Map.of("error", "There is no " + path + " in this API; its operations are described at "

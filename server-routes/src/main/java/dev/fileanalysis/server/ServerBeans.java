@@ -50,7 +50,6 @@ public class ServerBeans implements CamelConfiguration {
 
         Path openApiFile = Path.of(settings.require("server.openapi-file"));
         AccessRules rules = AccessRules.load(openApiFile);
-        // Camel's REST binding finds the one request validator in the registry and asks it about every request.
         camel.getRegistry().bind("contractCheck", ContractCheck.load(openApiFile));
         // An operation without a rule, or a route of the API that is no operation, stops the server
         // before it serves anything (camel-rest-openapi itself refuses an operation without a route).

@@ -115,13 +115,14 @@ class AccessRulesTest {
             assertThat(route.getInput().getEndpointUri()).as("input of route %s", operation.id()).isEqualTo("direct:" + operation.id());
             assertThat(route.getRouteConfigurationId()).as("configuration of route %s", operation.id()).isEqualTo("api-operation");
         }
-        // That configuration checks the caller when the request enters the route, before any step of its own ...
+        // That configuration checks the caller when the request enters the route, before any step of
+        // its own, then the request against the document ...
         List<InterceptFromDefinition> entries = operationConfiguration.getInterceptFroms();
         assertThat(entries).hasSize(1);
         assertThat(entries.get(0).getUri()).as("every route of the configuration, whatever its input").isNull();
-        ProcessorDefinition<?> first = entries.get(0).getOutputs().get(0);
-        assertThat(first).isInstanceOf(BeanDefinition.class);
-        assertThat(((BeanDefinition) first).getRef() + "." + ((BeanDefinition) first).getMethod()).isEqualTo("authorization.check");
+        List<String> steps = entries.get(0).getOutputs().stream()
+                .map(step -> ((BeanDefinition) step).getRef() + "." + ((BeanDefinition) step).getMethod()).toList();
+        assertThat(steps).containsExactly("authorization.check", "contractCheck.check");
         // ... and answers whatever stops a request with a status and a sentence.
         OnExceptionDefinition errors = operationConfiguration.getOnExceptions().get(0);
         assertThat(errors.getExceptions()).containsExactly("java.lang.Exception");
