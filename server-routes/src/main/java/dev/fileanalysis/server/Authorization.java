@@ -16,17 +16,18 @@ import dev.fileanalysis.server.auth.ExpiringCache;
 import dev.fileanalysis.server.auth.ServiceTokenValidator;
 import dev.fileanalysis.server.auth.SessionClaims;
 import dev.fileanalysis.server.auth.SessionTokens;
-import dev.fileanalysis.server.directory.DirectoryStore;
 import dev.fileanalysis.server.directory.Membership;
 import dev.fileanalysis.server.refusal.InvalidRequestException;
 import dev.fileanalysis.server.refusal.NotPermittedException;
 import dev.fileanalysis.server.refusal.NotSignedInException;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.ExchangeHelper;
 
 /**
- * The first step of every API route: finds the operation's rule in {@link AccessRules} (by route
- * id), proves who is calling, and checks they may. The caller travels as an exchange property,
- * which no HTTP header can set.
+ * The first step of every API route (declared once, in the api-operation route configuration):
+ * finds the operation's rule in {@link AccessRules} by the id of the route performing it (which is
+ * its operationId), proves who is calling, and checks they may. The caller travels as an exchange
+ * property, which no HTTP header can set.
  *
  * <p>Users present the server's own session token; processors present their service credential.
  * Which one a token claims to be is read from its issuer, then proven by the matching validator.
@@ -43,12 +44,12 @@ public final class Authorization {
     private final AccessRules rules;
     private final SessionTokens sessions;
     private final ServiceTokenValidator services;
-    private final DirectoryStore directory;
+    private final CallerDirectory directory;
     private final ExpiringCache<String, Boolean> liveSessions;
     private final ExpiringCache<String, Optional<Membership>> memberships;
 
     public Authorization(AccessRules rules, SessionTokens sessions, ServiceTokenValidator services,
-                         DirectoryStore directory, Clock clock, Duration cache) {
+                         CallerDirectory directory, Clock clock, Duration cache) {
         this.rules = rules;
         this.sessions = sessions;
         this.services = services;
@@ -59,7 +60,8 @@ public final class Authorization {
 
     /** Checks the caller of the operation this exchange's route performs. */
     public void check(Exchange exchange) {
-        String operation = exchange.getFromRouteId();
+        // The route the exchange is in now: the REST facade handed it to direct:<operationId>.
+        String operation = ExchangeHelper.getAtRouteId(exchange);
         Rule rule = rules.ruleFor(operation).orElseThrow(() -> new IllegalStateException(
                 "Operation '" + operation + "' has no access rule; the server refuses it."));
         if (rule instanceof Public) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -52,6 +53,41 @@ public final class ErrorResponses {
         body.put("error", message == null ? "Error" : message);
         details.forEach(body::putIfAbsent);
         return Json.write(body);
+    }
+
+    /**
+     * The last step of every HTTP answer: what the operation's steps answered is written as JSON;
+     * only the status, the content type and the body leave the server (request headers and query
+     * parameters, which Camel carries as headers, are never echoed back; Allow stays on a 405); and
+     * a request for a path or method the document does not describe, which the REST facade answers
+     * without a body, gets a sentence like every refusal.
+     */
+    public void finishResponse(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String method = message.getHeader(Exchange.HTTP_METHOD, String.class);
+        String path = message.getHeader(Exchange.HTTP_PATH, String.class);
+        String allow = message.getHeader("Allow", String.class);
+        message.removeHeaders("*", Exchange.HTTP_RESPONSE_CODE);
+        Object body = message.getBody();
+        if (body != null && !(body instanceof String) && !(body instanceof byte[])) {
+            // an operation's answer (a map, a job, a list of results): error answers are JSON text already
+            message.setBody(Json.write(body));
+            body = message.getBody();
+        }
+        boolean empty = body == null || body instanceof String text && text.isEmpty();
+        if (empty && status != null && status == 404) {
+            message.setBody(Json.write(Map.of("error", "There is no " + path + " in this API; its operations are described at "
+                    + "/openapi.json.")));
+            empty = false;
+        } else if (empty && status != null && status == 405) {
+            message.setHeader("Allow", allow);
+            message.setBody(Json.write(Map.of("error", method + " is not an operation of " + path + "; it takes " + allow + ".")));
+            empty = false;
+        }
+        if (!empty) {
+            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        }
     }
 
     /** The HTTP status that tells a caller what kind of refusal this is. */

@@ -8,13 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import dev.fileanalysis.server.auth.Caller;
 import dev.fileanalysis.crypto.JobSignature;
@@ -31,7 +29,6 @@ import dev.fileanalysis.server.refusal.NotFoundException;
 import dev.fileanalysis.server.refusal.NotPermittedException;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
-import org.semver4j.Semver;
 
 /**
  * What the client side of the API does: reserve a job, register the signed job, get presigned
@@ -40,27 +37,19 @@ import org.semver4j.Semver;
  * read their own, viewers, admins and owners read all of the organisation's). Results go only to
  * the user whose device the job was encrypted for. Plan limits are charged where the bytes are
  * handed out: at presigning.
+ *
+ * <p>Requests arrive checked against openapi.yaml (ContractCheck): the formats of ids, keys,
+ * versions and signatures, required fields and their types are the document's. What is left here
+ * depends on state or configuration: the reservation a job must match, its signature, the caller's
+ * devices, the limits of {@code server.max-chunks} and {@code server.max-chunk-bytes}.
  */
 public final class JobApi {
-
-    static final Pattern JOB_ID = Pattern.compile("job-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    static final Pattern FILE_ID = Pattern.compile("file-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    static final Pattern RESULT_ID = Pattern.compile("result-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    static final Pattern CLIENT_ID = Pattern.compile("client-04[0-9a-f]{128}");
-    static final Pattern CREATED = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
-    static final Pattern MD5_BASE64 = Pattern.compile("[A-Za-z0-9+/]{22}==");
 
     /** How far beyond the first chunk not presigned yet a chunk may be presigned (bounds the gaps a job records). */
     static final int MAX_CHARGE_AHEAD = 256;
 
-    /** Results one acknowledgement request may cover. */
-    static final int MAX_ACKNOWLEDGEMENTS = 100;
-
     /** Chunks a single progress report may newly confirm (each is checked in storage). */
     static final int MAX_PROGRESS_STEP = 256;
-
-    private static final Set<String> JOB_FIELDS = Set.of("id", "version", "created", "bucket", "region", "file",
-            "client", "signature");
 
     private final JobStore jobs;
     private final ResultStore results;
@@ -88,22 +77,11 @@ public final class JobApi {
      * idempotent: ids are derived from the caller and the request, so a retried request gets the
      * reservation it already has instead of a second one.
      */
-    public Map<String, Object> reserve(@ExchangeProperty(Authorization.CALLER) Caller caller, String body) {
-        String request = null;
-        if (body != null && !body.isBlank()) {
-            Map<String, Object> fields = Json.object(body, "reservation request", Set.of("request", "bytes"));
-            if (fields.containsKey("request")) {
-                request = Json.string(fields, "request", "reservation request");
-                if (request.length() > 100) {
-                    throw new InvalidRequestException("Field 'request' of the reservation request must be at most 100 characters.");
-                }
-            }
-            if (fields.containsKey("bytes")) {
-                if (!(fields.get("bytes") instanceof Number bytes) || bytes.longValue() < 0) {
-                    throw new InvalidRequestException("Field 'bytes' of the reservation request must be the file's size in bytes.");
-                }
-                planOf(caller.organisation()).requireFileFits(bytes.longValue());
-            }
+    public Map<String, Object> reserve(@ExchangeProperty(Authorization.CALLER) Caller caller, Map<String, Object> body) {
+        String request = Json.text(body, "request");
+        Long bytes = Json.number(body, "bytes");
+        if (bytes != null) {
+            planOf(caller.organisation()).requireFileFits(bytes);
         }
         String id;
         String file;
@@ -130,16 +108,14 @@ public final class JobApi {
     }
 
     /** Registers the job the client built and signed from its reservation; a retry of the same job is harmless. */
-    public Job register(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id, String body) {
-        Map<String, Object> fields = Json.object(body, "job", JOB_FIELDS);
-        Job job = Job.unsigned(Json.string(fields, "id", "job"), Json.string(fields, "version", "job"),
-                Json.string(fields, "created", "job"), Json.string(fields, "bucket", "job"),
-                Json.string(fields, "region", "job"), Json.string(fields, "file", "job"),
-                Json.string(fields, "client", "job")).withSignature(Json.string(fields, "signature", "job"));
+    public Job register(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id, Map<String, Object> body) {
+        Job job = Job.unsigned(Json.text(body, "id"), Json.text(body, "version"), Json.text(body, "created"),
+                Json.text(body, "bucket"), Json.text(body, "region"), Json.text(body, "file"), Json.text(body, "client"))
+                .withSignature(Json.text(body, "signature"));
         if (!job.id().equals(id)) {
             throw new InvalidRequestException("The job's id " + job.id() + " does not match the URL's " + id + ".");
         }
-        checkFormats(job);
+        requireRealTime(job);
         StoredJob reservation = owned(caller, id);
         // Results are encrypted to this key and offered to its owner: it must be one of the caller's devices.
         if (!caller.subject().equals(directory.deviceOwner(job.client()).orElse(null))) {
@@ -181,32 +157,30 @@ public final class JobApi {
      * covers the chunk's Content-MD5 and length.
      */
     public Map<String, Object> presignUploads(@ExchangeProperty(Authorization.CALLER) Caller caller,
-                                              @Header("id") String id, String body) {
+                                              @Header("id") String id, Map<String, Object> body) {
         StoredJob stored = owned(caller, id);
         Job job = stored.job();
         if (job.uploaded() != null || !(Job.UPLOADING.equals(job.status()) || Job.PROCESSING.equals(job.status()))) {
             throw new ConflictException("Job " + id + " is not uploading (status " + job.status() + "); no more chunks can be sent.");
         }
-        Map<String, Object> request = Json.object(body, "chunk upload request", Set.of("chunks"));
-        if (!(request.get("chunks") instanceof List<?> wanted) || wanted.isEmpty() || wanted.size() > 64) {
-            throw new InvalidRequestException("Field 'chunks' must list 1 to 64 chunks as {index, md5, size}.");
-        }
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> wanted = (List<Map<String, Object>>) body.get("chunks");
         SortedMap<Integer, Long> sizes = new TreeMap<>();
-        Map<Integer, String> md5s = new java.util.LinkedHashMap<>();
-        for (Object entry : wanted) {
-            if (!(entry instanceof Map<?, ?> raw)) {
-                throw new InvalidRequestException("Each entry of 'chunks' must be an object {index, md5, size}.");
+        Map<Integer, String> md5s = new LinkedHashMap<>();
+        for (Map<String, Object> chunk : wanted) {
+            // the document bounds an entry's form; these bounds are the server's configuration
+            long index = Json.number(chunk, "index");
+            long size = Json.number(chunk, "size");
+            if (index >= maxChunks) {
+                throw new InvalidRequestException("Chunk " + index + " is beyond this server's limit of " + maxChunks
+                        + " chunks per job (server.max-chunks).");
             }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> chunk = (Map<String, Object>) raw;
-            int index = Json.integer(chunk, "index", "chunk", 0, maxChunks - 1);
-            String md5 = Json.string(chunk, "md5", "chunk");
-            if (!MD5_BASE64.matcher(md5).matches()) {
-                throw new InvalidRequestException("Chunk " + index + ": 'md5' must be the base64 MD5 of the chunk (24 characters).");
+            if (size > maxChunkBytes) {
+                throw new InvalidRequestException("Chunk " + index + " is " + size + " bytes; this server takes chunks of at most "
+                        + maxChunkBytes + " bytes (server.max-chunk-bytes).");
             }
-            long size = Json.integer(chunk, "size", "chunk", 1, (int) Math.min(Integer.MAX_VALUE, maxChunkBytes));
-            sizes.put(index, size);
-            md5s.put(index, md5);
+            sizes.put((int) index, size);
+            md5s.put((int) index, Json.text(chunk, "md5"));
         }
         // Charged before any URL is signed: a refused request hands out nothing.
         charge(stored, sizes);
@@ -265,9 +239,10 @@ public final class JobApi {
     }
 
     /** Raises the count of chunks landed contiguously from 0, after checking the last of them is in S3. */
-    public Job recordProgress(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id, String body) {
+    public Job recordProgress(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id,
+                              Map<String, Object> body) {
         Job job = owned(caller, id).job();
-        int landed = Json.integer(Json.object(body, "upload progress", Set.of("chunks")), "chunks", "upload progress", 1, maxChunks);
+        int landed = chunkCount(body);
         int known = job.chunks() == null ? 0 : job.chunks();
         if (landed <= known) {
             // A report that goes backwards (a late or repeated one) changes nothing.
@@ -287,9 +262,9 @@ public final class JobApi {
         return jobs.recordUploadProgress(id, landed);
     }
 
-    public Job complete(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id, String body) {
+    public Job complete(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id, Map<String, Object> body) {
         Job job = owned(caller, id).job();
-        int total = Json.integer(Json.object(body, "upload completion", Set.of("chunks")), "chunks", "upload completion", 1, maxChunks);
+        int total = chunkCount(body);
         if (job.uploaded() != null) {
             if (job.totalChunks() != null && job.totalChunks() == total) {
                 return job;
@@ -322,9 +297,9 @@ public final class JobApi {
      * FAILED at once, its chunks are deleted, and a processor streaming it lets go, instead of
      * waiting for the sweep's abandon timeout. Repeating it, or abandoning an ended job, is harmless.
      */
-    public Job abandon(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id, String body) {
-        Map<String, Object> request = Json.object(body, "abandon request", Set.of("reason"));
-        String reason = request.get("reason") instanceof String text && !text.isBlank() ? text : "the client gave up on it";
+    public Job abandon(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id, Map<String, Object> body) {
+        String given = Json.text(body, "reason");
+        String reason = given != null && !given.isBlank() ? given : "the client gave up on it";
         if (reason.length() > 500) {
             reason = reason.substring(0, 500);
         }
@@ -349,9 +324,6 @@ public final class JobApi {
     }
 
     public List<Result> results(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("client") String client) {
-        if (client == null || !CLIENT_ID.matcher(client).matches()) {
-            throw new InvalidRequestException("Query parameter 'client' must be a client id (client- and 130 hex characters).");
-        }
         if (!caller.subject().equals(directory.deviceOwner(client).orElse(null))) {
             throw new NotPermittedException("Device " + abbreviate(client) + " is not one of your devices; results go only to the "
                     + "user whose device they are encrypted for.");
@@ -360,9 +332,6 @@ public final class JobApi {
     }
 
     public Map<String, Object> acknowledge(@ExchangeProperty(Authorization.CALLER) Caller caller, @Header("id") String id) {
-        if (id == null || !RESULT_ID.matcher(id).matches()) {
-            throw new InvalidRequestException("'" + id + "' is not a result id.");
-        }
         // Acknowledging twice (a retry after a lost answer) is the same as once.
         String owner = results.ownerOf(id).orElse(null);
         if (owner == null) {
@@ -376,20 +345,15 @@ public final class JobApi {
     }
 
     /**
-     * Acknowledges up to {@link #MAX_ACKNOWLEDGEMENTS} results in one request. Every id is checked
+     * Acknowledges the results of one request (1 to 100, as the document says). Every id is checked
      * first (well-formed, the caller's own), so a refused request marks none of them.
      */
-    public Map<String, Object> acknowledgeAll(@ExchangeProperty(Authorization.CALLER) Caller caller, String body) {
-        Map<String, Object> request = Json.object(body, "acknowledgement request", Set.of("results"));
-        if (!(request.get("results") instanceof List<?> ids) || ids.isEmpty() || ids.size() > MAX_ACKNOWLEDGEMENTS) {
-            throw new InvalidRequestException("Field 'results' must list 1 to " + MAX_ACKNOWLEDGEMENTS + " result ids.");
-        }
+    public Map<String, Object> acknowledgeAll(@ExchangeProperty(Authorization.CALLER) Caller caller, Map<String, Object> body) {
+        @SuppressWarnings("unchecked")
+        List<String> ids = (List<String>) body.get("results");
         List<String> owned = new ArrayList<>();
         List<String> acknowledged = new ArrayList<>();
-        for (Object raw : ids) {
-            if (!(raw instanceof String id) || !RESULT_ID.matcher(id).matches()) {
-                throw new InvalidRequestException("'" + raw + "' in 'results' is not a result id.");
-            }
+        for (String id : ids) {
             acknowledged.add(id);
             // Acknowledging twice (a retry after a lost answer) is the same as once: a gone result is fine.
             String owner = results.ownerOf(id).orElse(null);
@@ -416,9 +380,6 @@ public final class JobApi {
     }
 
     private StoredJob inOrganisation(Caller caller, String id) {
-        if (id == null || !JOB_ID.matcher(id).matches()) {
-            throw new InvalidRequestException("'" + id + "' is not a job id (job- and a UUID).");
-        }
         StoredJob stored = jobs.find(id).orElseThrow(() -> new NotFoundException("Job " + id + " not found."));
         if (!caller.organisation().equals(stored.organisation())) {
             throw new NotPermittedException("Job " + id + " belongs to another organisation.");
@@ -435,29 +396,22 @@ public final class JobApi {
         return client.length() > 24 ? client.substring(0, 24) + "..." : client;
     }
 
-    private static void checkFormats(Job job) {
-        if (!JOB_ID.matcher(job.id()).matches()) {
-            throw new InvalidRequestException("Job id '" + job.id() + "' must be job- and a UUID.");
+    /** A count of chunks (the document makes it a whole number from 1); this server's limit is its configuration. */
+    private int chunkCount(Map<String, Object> body) {
+        long chunks = Json.number(body, "chunks");
+        if (chunks > maxChunks) {
+            throw new InvalidRequestException("Field 'chunks' is " + chunks + "; this server takes at most " + maxChunks
+                    + " chunks per job (server.max-chunks).");
         }
-        if (!Semver.isValid(job.version())) {
-            throw new InvalidRequestException("Job " + job.id() + ": version '" + job.version() + "' is not a semantic version.");
-        }
-        if (!CREATED.matcher(job.created()).matches()) {
-            throw new InvalidRequestException("Job " + job.id() + ": created must be ISO-8601 UTC with milliseconds, e.g. 2026-01-31T12:00:00.000Z.");
-        }
+        return (int) chunks;
+    }
+
+    /** The document fixes the form of 'created' (ISO-8601 UTC with milliseconds); a form can still name no real time. */
+    private static void requireRealTime(Job job) {
         try {
             Instant.parse(job.created());
         } catch (DateTimeParseException e) {
             throw new InvalidRequestException("Job " + job.id() + ": created '" + job.created() + "' is not a valid time.");
-        }
-        if (!FILE_ID.matcher(job.file()).matches()) {
-            throw new InvalidRequestException("Job " + job.id() + ": file must be file- and a UUID.");
-        }
-        if (!CLIENT_ID.matcher(job.client()).matches()) {
-            throw new InvalidRequestException("Job " + job.id() + ": client must be client- and 130 lowercase hex characters.");
-        }
-        if (!job.signature().matches("[0-9a-f]{16,200}")) {
-            throw new InvalidRequestException("Job " + job.id() + ": signature must be lowercase hex.");
         }
     }
 }

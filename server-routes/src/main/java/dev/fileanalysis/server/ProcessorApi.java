@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 import dev.fileanalysis.server.auth.Caller;
@@ -27,14 +25,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What processors may do, and nothing more: claim a job, get presigned GETs for the chunks of a
- * job they hold, report how far the analysis got, and store the job's one result.
+ * job they hold, report how far the analysis got, and store the job's one result. Requests arrive
+ * checked against openapi.yaml (ids, the payload's form, required fields); what is left here is
+ * who holds the job and what state it is in.
  */
 public final class ProcessorApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorApi.class);
-    static final Pattern PROCESSOR_ID = Pattern.compile("processor-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final int MAX_URLS = 16;
-    private static final int MAX_PAYLOAD_CHARS = 16 * 1024 * 1024;
+    /**
+     * The form of a result's payload. Checked here rather than by openapi.yaml's schema: the request
+     * validator's regular expressions (Rhino) take about ten seconds on a payload of 16 MB, this one
+     * a few milliseconds.
+     */
+    private static final Pattern PAYLOAD = Pattern.compile("[0-9a-f]+:[0-9a-f]+:[0-9a-f]+:[0-9a-f]*");
+    /** Stored reasons are cut to this length: a reason is for people reading logs, not a channel. */
+    private static final int MAX_REASON_CHARS = 500;
 
     private final JobStore jobs;
     private final ResultStore results;
@@ -54,28 +60,26 @@ public final class ProcessorApi {
      * Renews the caller's lease on a job it holds. A processor that stops renewing (it died or
      * hangs) loses the job to the next processor that asks for work; 409 tells a holder it lost it.
      */
-    public Map<String, Object> renewLease(@Header("id") String id, String body) {
-        Map<String, Object> request = Json.object(body, "lease renewal", Set.of("processor"));
-        String processor = processorId(request);
+    public Map<String, Object> renewLease(@Header("id") String id, Map<String, Object> body) {
+        String processor = Json.text(body, "processor");
         long until = System.currentTimeMillis() + leaseMillis;
-        if (!jobs.renewLease(requireJobId(id), processor, until)) {
+        if (!jobs.renewLease(id, processor, until)) {
             throw new ConflictException("Job " + id + " is not held by " + processor + " any more; stop working on it.");
         }
         return Map.of("job", id, "leaseUntil", Instant.ofEpochMilli(until).toString());
     }
 
     /** Gives a job back after a failed attempt, so that it is tried again (possibly elsewhere). */
-    public Map<String, Object> release(@Header("id") String id, String body) {
-        Map<String, Object> request = Json.object(body, "release", Set.of("processor", "reason"));
-        String processor = processorId(request);
-        String reason = Json.string(request, "reason", "release");
-        Job job = jobs.find(requireJobId(id)).map(JobStore.StoredJob::job)
+    public Map<String, Object> release(@Header("id") String id, Map<String, Object> body) {
+        String processor = Json.text(body, "processor");
+        String reason = Json.text(body, "reason");
+        Job job = jobs.find(id).map(JobStore.StoredJob::job)
                 .orElseThrow(() -> new NotFoundException("Job " + id + " not found."));
         // Back-off between attempts, doubling each time, so that an engine that is restarting
         // (or a dependency of it that is down) has time to come back before the next attempt.
         int attempts = job.attempts() == null ? 1 : job.attempts();
         long backoff = Math.min(retryBackoffMillis << Math.min(attempts - 1, 10), 10 * 60_000L);
-        if (!jobs.release(id, processor, reason.length() > 500 ? reason.substring(0, 500) : reason,
+        if (!jobs.release(id, processor, reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) : reason,
                 System.currentTimeMillis() + backoff)) {
             throw new ConflictException("Job " + id + " is not held by " + processor + "; nothing to release.");
         }
@@ -88,10 +92,9 @@ public final class ProcessorApi {
      * as soon as they are registered, so that analysis starts while the upload is still running.
      * Returns null (204) when there is nothing to do.
      */
-    public Job claim(@ExchangeProperty(Authorization.CALLER) Caller caller, String body) {
-        Map<String, Object> request = Json.object(body, "claim", Set.of("processor", "versions"));
-        String processor = processorId(request);
-        String range = Json.string(request, "versions", "claim");
+    public Job claim(@ExchangeProperty(Authorization.CALLER) Caller caller, Map<String, Object> body) {
+        String processor = Json.text(body, "processor");
+        String range = Json.text(body, "versions");
         long now = System.currentTimeMillis();
         for (String status : List.of(Job.UPLOADING, Job.UPLOADED, Job.PROCESSING)) {
             for (Job candidate : jobs.claimable(status, 25, now)) {
@@ -114,17 +117,9 @@ public final class ProcessorApi {
 
     /** The job's current state and presigned GETs for its landed chunks from {@code from} on. */
     public Map<String, Object> chunkDownloads(@Header("id") String id, @Header("processor") String processor,
-                                              @Header("from") String fromText) {
+                                              @Header("from") Integer fromIndex) {
         Job job = held(id, processor);
-        int from;
-        try {
-            from = fromText == null ? 0 : Integer.parseInt(fromText);
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException("Query parameter 'from' must be a chunk index.");
-        }
-        if (from < 0) {
-            throw new InvalidRequestException("Query parameter 'from' must not be negative.");
-        }
+        int from = fromIndex == null ? 0 : fromIndex;
         int landed = job.chunks() == null ? 0 : job.chunks();
         List<Map<String, Object>> urls = new ArrayList<>();
         for (int index = from; index < landed && urls.size() < MAX_URLS; index++) {
@@ -136,11 +131,10 @@ public final class ProcessorApi {
         return answer;
     }
 
-    public Map<String, Object> recordAnalysis(@Header("id") String id, String body) {
-        Map<String, Object> request = Json.object(body, "analysis progress", Set.of("processor", "analysed"));
-        String processor = processorId(request);
+    public Map<String, Object> recordAnalysis(@Header("id") String id, Map<String, Object> body) {
+        String processor = Json.text(body, "processor");
         Job job = held(id, processor);
-        int analysed = Json.integer(request, "analysed", "analysis progress", 0, Integer.MAX_VALUE);
+        int analysed = Json.number(body, "analysed").intValue();
         jobs.recordAnalysisProgress(job.id(), processor, analysed);
         return Map.of("job", id, "analysed", analysed);
     }
@@ -150,24 +144,19 @@ public final class ProcessorApi {
      * retried post finds its own result instead of storing a second one; a processor that no longer
      * holds the job is refused.
      */
-    public Result storeResult(@Header("id") String id, String body) {
-        Map<String, Object> request = Json.object(body, "result", Set.of("processor", "status", "payload", "error"),
-                MAX_PAYLOAD_CHARS + 4096);
-        String processor = processorId(request);
-        String status = Json.string(request, "status", "result");
-        if (!Job.DONE.equals(status) && !Job.FAILED.equals(status)) {
-            throw new InvalidRequestException("Field 'status' of the result must be DONE or FAILED.");
-        }
-        Object payload = request.get("payload");
-        Object error = request.get("error");
-        if (payload != null && (!(payload instanceof String text) || text.length() > MAX_PAYLOAD_CHARS
-                || !text.matches("[0-9a-f]+:[0-9a-f]+:[0-9a-f]+:[0-9a-f]*"))) {
-            throw new InvalidRequestException("Field 'payload' must be ephemeralPublicKeyHex:ivHex:tagHex:ciphertextHex.");
-        }
-        if (payload == null && !(error instanceof String)) {
+    public Result storeResult(@Header("id") String id, Map<String, Object> body) {
+        String processor = Json.text(body, "processor");
+        String status = Json.text(body, "status");
+        String payload = Json.text(body, "payload");
+        String error = Json.text(body, "error");
+        // one field or the other: a rule across fields, which the document's schema does not hold
+        if (payload == null && error == null) {
             throw new InvalidRequestException("A result needs an encrypted 'payload', or an 'error' when nothing could be encrypted.");
         }
-        StoredJob stored = jobs.find(requireJobId(id)).orElseThrow(() -> new NotFoundException("Job " + id + " not found."));
+        if (payload != null && !PAYLOAD.matcher(payload).matches()) {
+            throw new InvalidRequestException("Field 'payload' must be ephemeralPublicKeyHex:ivHex:tagHex:ciphertextHex in lowercase hex.");
+        }
+        StoredJob stored = jobs.find(id).orElseThrow(() -> new NotFoundException("Job " + id + " not found."));
         Job job = stored.job();
         String resultId = ResultStore.idFor(id);
         if (!processor.equals(job.processor())) {
@@ -181,9 +170,9 @@ public final class ProcessorApi {
             }
             throw new ConflictException("Job " + id + " already ended (" + job.status() + "); a second result is refused.");
         }
-        Result result = new Result(resultId, id, job.client(), status, (String) payload, (String) error, Instant.now().toString());
+        Result result = new Result(resultId, id, job.client(), status, payload, error, Instant.now().toString());
         results.putOnce(result, stored.owner());
-        if (!jobs.finish(id, processor, status, resultId, (String) error)) {
+        if (!jobs.finish(id, processor, status, resultId, error)) {
             throw new ConflictException("Job " + id + " is not held by " + processor + " any more; its result is refused.");
         }
         int deleted = chunks.deleteAll(job.file());
@@ -192,29 +181,11 @@ public final class ProcessorApi {
     }
 
     private Job held(String id, String processor) {
-        if (processor == null || !PROCESSOR_ID.matcher(processor).matches()) {
-            throw new InvalidRequestException("'processor' must be a processor id (processor- and a UUID).");
-        }
-        Job job = jobs.find(requireJobId(id)).orElseThrow(() -> new NotFoundException("Job " + id + " not found.")).job();
+        Job job = jobs.find(id).orElseThrow(() -> new NotFoundException("Job " + id + " not found.")).job();
         if (!processor.equals(job.processor())) {
             throw new NotPermittedException("Job " + id + " is not held by " + processor + ".");
         }
         return job;
-    }
-
-    private static String requireJobId(String id) {
-        if (id == null || !JobApi.JOB_ID.matcher(id).matches()) {
-            throw new InvalidRequestException("'" + id + "' is not a job id (job- and a UUID).");
-        }
-        return id;
-    }
-
-    private static String processorId(Map<String, Object> request) {
-        String processor = Json.string(request, "processor", "request");
-        if (!PROCESSOR_ID.matcher(processor).matches()) {
-            throw new InvalidRequestException("'processor' must be a processor id (processor- and a UUID).");
-        }
-        return processor;
     }
 
     static boolean supports(String range, String version) {

@@ -21,8 +21,7 @@ import dev.fileanalysis.runtime.Settings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
-import org.apache.camel.model.rest.RestDefinition;
-import org.apache.camel.model.rest.VerbDefinition;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.StartupListener;
 
 /**
@@ -30,6 +29,9 @@ import org.apache.camel.StartupListener;
  * {@code camel.main.configuration-classes}.
  */
 public class ServerBeans implements CamelConfiguration {
+
+    /** The route configuration every API operation's route names (api-operation.camel.yaml). */
+    static final String OPERATION_CONFIGURATION = "api-operation";
 
     @Override
     public void configure(CamelContext camel) {
@@ -47,8 +49,11 @@ public class ServerBeans implements CamelConfiguration {
         ChunkStorage chunks = new ChunkStorage(s3, aws.presigner(), settings.require("s3.bucket"),
                 Duration.ofSeconds(settings.getLong("server.presigned-url-seconds", 900)));
 
-        AccessRules rules = AccessRules.load(Path.of(settings.require("server.openapi-file")));
-        // An operation without a rule, or a rule without a route, stops the server before it serves anything.
+        Path openApiFile = Path.of(settings.require("server.openapi-file"));
+        AccessRules rules = AccessRules.load(openApiFile);
+        camel.getRegistry().bind("contractCheck", ContractCheck.load(openApiFile));
+        // An operation without a rule, or a route of the API that is no operation, stops the server
+        // before it serves anything (camel-rest-openapi itself refuses an operation without a route).
         try {
             camel.addStartupListener(new StartupListener() {
             @Override
@@ -57,7 +62,7 @@ public class ServerBeans implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-                rules.requireRuleForEach(apiRouteIds(context));
+                rules.requireRuleForEach(operationRouteIds(context));
             }
             });
         } catch (Exception e) {
@@ -71,6 +76,7 @@ public class ServerBeans implements CamelConfiguration {
         Authorization authorization = new Authorization(rules, sessionTokens, services, directory, clock,
                 Duration.ofMillis(settings.getLong("server.membership-cache-ms", 5000)));
 
+        camel.getRegistry().bind("health", new Health());
         camel.getRegistry().bind("accessRules", rules);
         camel.getRegistry().bind("authorization", authorization);
         camel.getRegistry().bind("signInApi", new SignInApi(providers, new IdTokenValidator(providers, clock), sessionTokens,
@@ -83,7 +89,9 @@ public class ServerBeans implements CamelConfiguration {
         camel.getRegistry().bind("processorApi", new ProcessorApi(jobs, results, chunks,
                 settings.getLong("server.claim-lease-seconds", 60) * 1000,
                 settings.getLong("server.retry-backoff-ms", 2000)));
-        camel.getRegistry().bind("errorResponses", new ErrorResponses());
+        ErrorResponses errorResponses = new ErrorResponses();
+        camel.getRegistry().bind("errorResponses", errorResponses);
+        camel.addRoutePolicyFactory(new ApiResponses(errorResponses));
         camel.getRegistry().bind("housekeeping", new Housekeeping(jobs, results, directory,
                 Duration.ofSeconds(settings.getLong("server.upload-abandon-seconds", 3600)),
                 Duration.ofHours(settings.getLong("server.job-retention-hours", 24 * 7)),
@@ -94,13 +102,23 @@ public class ServerBeans implements CamelConfiguration {
         camel.getRegistry().bind("dynamoDbClient", dynamo);
     }
 
-    /** Ids of the operations the REST DSL declares (each is also the id of the route performing it). */
-    static List<String> apiRouteIds(CamelContext context) {
+    /**
+     * Ids of the routes that perform API operations (those of the {@value #OPERATION_CONFIGURATION}
+     * route configuration). One name per operation: each route's id must be the name of the
+     * {@code direct:} endpoint it consumes, which the REST binding derives from the operationId.
+     */
+    static List<String> operationRouteIds(CamelContext context) {
         List<String> ids = new ArrayList<>();
-        for (RestDefinition rest : context.getCamelContextExtension().getContextPlugin(Model.class).getRestDefinitions()) {
-            for (VerbDefinition verb : rest.getVerbs()) {
-                ids.add(verb.getId());
+        for (RouteDefinition route : context.getCamelContextExtension().getContextPlugin(Model.class).getRouteDefinitions()) {
+            if (!OPERATION_CONFIGURATION.equals(route.getRouteConfigurationId())) {
+                continue;
             }
+            String consumed = route.getInput().getEndpointUri();
+            if (!("direct:" + route.getRouteId()).equals(consumed)) {
+                throw new IllegalStateException("Route " + route.getRouteId() + " consumes " + consumed + "; an operation's route "
+                        + "has the operation's name and consumes direct:<its name>.");
+            }
+            ids.add(route.getRouteId());
         }
         return ids;
     }

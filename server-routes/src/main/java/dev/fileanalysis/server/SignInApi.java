@@ -7,7 +7,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import dev.fileanalysis.server.auth.Caller;
 import dev.fileanalysis.server.auth.IdTokenValidator;
@@ -82,24 +81,19 @@ public final class SignInApi {
     }
 
     /** POST /auth/session: checks the ID token fully before anything is written. */
-    public Map<String, Object> startSession(String body) {
-        Map<String, Object> request = Json.object(body, "sign-in request",
-                Set.of("provider", "id_token", "nonce", "device", "device_proof"));
-        String provider = Json.string(request, "provider", "sign-in request");
-        String idToken = Json.string(request, "id_token", "sign-in request");
-        String nonce = Json.string(request, "nonce", "sign-in request");
-        String device = null;
-        if (request.get("device") != null) {
-            device = Json.string(request, "device", "sign-in request");
-            if (!JobApi.CLIENT_ID.matcher(device).matches()) {
-                throw new InvalidRequestException("Field 'device' must be a client id (client- and 130 hex characters).");
-            }
-            Object proof = request.get("device_proof");
-            if (!(proof instanceof String signature) || !DeviceProof.isValid(device, nonce, signature)) {
+    public Map<String, Object> startSession(Map<String, Object> body) {
+        String provider = Json.text(body, "provider");
+        String idToken = Json.text(body, "id_token");
+        String nonce = Json.text(body, "nonce");
+        String device = Json.text(body, "device");
+        String proof = Json.text(body, "device_proof");
+        // the form of each field is the document's; how device and its proof go together is checked here
+        if (device != null) {
+            if (proof == null || !DeviceProof.isValid(device, nonce, proof)) {
                 throw new InvalidRequestException("Field 'device_proof' must be this device's signature over the sign-in's nonce "
                         + "(see DeviceProof): a device is registered only by whoever holds its private key.");
             }
-        } else if (request.get("device_proof") != null) {
+        } else if (proof != null) {
             throw new InvalidRequestException("Field 'device_proof' makes sense only with 'device'.");
         }
         VerifiedIdentity identity = idTokens.validate(provider, idToken, nonce);
@@ -124,18 +118,10 @@ public final class SignInApi {
     }
 
     /** POST /auth/refresh: rotates the refresh token; may bind the new access token to another organisation. */
-    public Map<String, Object> refresh(String body) {
-        Map<String, Object> request = Json.object(body, "refresh request", Set.of("refresh_token", "organisation", "next_refresh_token"));
-        String refreshToken = Json.string(request, "refresh_token", "refresh request");
-        String proposedNext = request.get("next_refresh_token") == null ? null
-                : Json.string(request, "next_refresh_token", "refresh request");
-        String switchTo = null;
-        if (request.get("organisation") != null) {
-            switchTo = Json.string(request, "organisation", "refresh request");
-            if (!Authorization.ORGANISATION_ID.matcher(switchTo).matches()) {
-                throw new InvalidRequestException("Field 'organisation' must be an organisation id (org- and a UUID).");
-            }
-        }
+    public Map<String, Object> refresh(Map<String, Object> body) {
+        String refreshToken = Json.text(body, "refresh_token");
+        String proposedNext = Json.text(body, "next_refresh_token");
+        String switchTo = Json.text(body, "organisation");
         IssuedSession session = directory.rotate(refreshToken, switchTo, refreshLifetime, proposedNext);
         User user = directory.user(session.userId()).orElseThrow(() -> new NotSignedInException("This user no longer exists."));
         List<Membership> memberships = directory.membershipsOf(user.id());
@@ -153,9 +139,8 @@ public final class SignInApi {
     }
 
     /** POST /auth/logout: ends the session of this refresh token; its access tokens stop working too. */
-    public Map<String, Object> logout(String body) {
-        Map<String, Object> request = Json.object(body, "sign-out request", Set.of("refresh_token"));
-        String refreshToken = Json.string(request, "refresh_token", "sign-out request");
+    public Map<String, Object> logout(Map<String, Object> body) {
+        String refreshToken = Json.text(body, "refresh_token");
         directory.sessionIdOf(refreshToken).ifPresent(authorization::forgetSession);
         directory.revoke(refreshToken);
         return Map.of("signed_out", true);

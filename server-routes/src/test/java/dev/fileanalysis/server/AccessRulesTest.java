@@ -20,12 +20,13 @@ import dev.fileanalysis.server.AccessRules.Processor;
 import dev.fileanalysis.server.AccessRules.Public;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.BeanDefinition;
+import org.apache.camel.model.InterceptFromDefinition;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.rest.RestDefinition;
-import org.apache.camel.model.rest.VerbDefinition;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,9 +34,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The server's routes and its rule book (openapi.yaml) are read as the server reads them, without
- * starting it, and must agree: every operation has a rule, every route starts by checking it, and
- * the document describes the paths and methods the server really serves. An endpoint added without
- * a rule fails this build.
+ * starting it, and must agree: every operation has a rule, every operation's route checks it before
+ * its first step, and what the server serves is the document itself (the REST DSL is the document's
+ * operations, each bound to the route of its name). An endpoint added without a rule fails this build.
  */
 class AccessRulesTest {
 
@@ -46,14 +47,20 @@ class AccessRulesTest {
     private static AccessRules rules;
     private static List<Operation> operations;
     private static Map<String, RouteDefinition> routes;
+    private static List<RestDefinition> rests;
+    private static RouteConfigurationDefinition operationConfiguration;
 
-    record Operation(String id, String method, String path, String to) {
+    /** An operation of the document: the REST DSL serves it at this method and path, by direct:<id>. */
+    record Operation(String id, String method, String path) {
     }
 
     @BeforeAll
     static void loadRoutesAsTheServerDoes() throws Exception {
         rules = AccessRules.load(SERVER_ROUTES.resolve("openapi.yaml"));
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            java.util.Properties properties = new java.util.Properties();
+            properties.setProperty("server.openapi-file", SERVER_ROUTES.resolve("openapi.yaml").toAbsolutePath().toString());
+            camel.getPropertiesComponent().setInitialProperties(properties);
             List<org.apache.camel.spi.Resource> resources = new ArrayList<>();
             try (Stream<Path> files = Files.list(SERVER_ROUTES)) {
                 for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).sorted().toList()) {
@@ -62,24 +69,25 @@ class AccessRulesTest {
             }
             PluginHelper.getRoutesLoader(camel).loadRoutes(resources);
             Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
-            operations = new ArrayList<>();
-            for (RestDefinition rest : model.getRestDefinitions()) {
-                for (VerbDefinition verb : rest.getVerbs()) {
-                    String path = (rest.getPath() == null ? "" : rest.getPath()) + (verb.getPath() == null ? "" : verb.getPath());
-                    operations.add(new Operation(verb.getId(), verb.asVerb(), path, verb.getTo().getUri()));
-                }
-            }
+            rests = model.getRestDefinitions();
             routes = new HashMap<>();
             for (RouteDefinition route : model.getRouteDefinitions()) {
                 routes.put(route.getRouteId(), route);
             }
+            operationConfiguration = model.getRouteConfigurationDefinitions().stream()
+                    .filter(configuration -> "api-operation".equals(configuration.getId())).findFirst().orElseThrow();
         }
+        operations = new ArrayList<>();
+        map(rules.document().get("paths")).forEach((path, item) -> map(item).forEach((method, operation) ->
+                operations.add(new Operation((String) map(operation).get("operationId"), method, path))));
     }
 
     @Test
     void everyOperationTheServerServesHasARuleAndEveryRuleAnOperation() {
-        assertThat(operations).hasSizeGreaterThan(30);
-        rules.requireRuleForEach(operations.stream().map(Operation::id).toList());
+        List<String> routed = routes.values().stream().filter(route -> "api-operation".equals(route.getRouteConfigurationId()))
+                .map(RouteDefinition::getRouteId).toList();
+        assertThat(routed).hasSizeGreaterThan(30);
+        rules.requireRuleForEach(routed);
     }
 
     @Test
@@ -100,32 +108,36 @@ class AccessRulesTest {
 
     @Test
     void everyOperationIsPerformedByARouteOfTheSameIdThatChecksItsCallerFirst() {
+        // The REST binding hands each operation to direct:<operationId>: a route of that name consumes it.
         for (Operation operation : operations) {
-            assertThat(operation.to()).as("REST operation %s", operation.id()).isEqualTo("direct:" + operation.id());
             RouteDefinition route = routes.get(operation.id());
             assertThat(route).as("route %s", operation.id()).isNotNull();
-            // The error handling of the route's configuration is woven in ahead of its own steps.
-            ProcessorDefinition<?> first = route.getOutputs().stream()
-                    .filter(step -> !(step instanceof OnExceptionDefinition)).findFirst().orElseThrow();
-            assertThat(first).as("first step of route %s", operation.id()).isInstanceOf(BeanDefinition.class);
-            BeanDefinition bean = (BeanDefinition) first;
-            assertThat(bean.getRef() + "." + bean.getMethod()).as("first step of route %s", operation.id())
-                    .isEqualTo("authorization.check");
-            assertThat(route.getRouteConfigurationId()).as("error handling of route %s", operation.id()).isEqualTo("api-errors");
+            assertThat(route.getInput().getEndpointUri()).as("input of route %s", operation.id()).isEqualTo("direct:" + operation.id());
+            assertThat(route.getRouteConfigurationId()).as("configuration of route %s", operation.id()).isEqualTo("api-operation");
         }
+        // That configuration checks the caller when the request enters the route, before any step of
+        // its own, then the request against the document ...
+        List<InterceptFromDefinition> entries = operationConfiguration.getInterceptFroms();
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).getUri()).as("every route of the configuration, whatever its input").isNull();
+        List<String> steps = entries.get(0).getOutputs().stream()
+                .map(step -> ((BeanDefinition) step).getRef() + "." + ((BeanDefinition) step).getMethod()).toList();
+        assertThat(steps).containsExactly("authorization.check", "contractCheck.check");
+        // ... and answers whatever stops a request with a status and a sentence.
+        OnExceptionDefinition errors = operationConfiguration.getOnExceptions().get(0);
+        assertThat(errors.getExceptions()).containsExactly("java.lang.Exception");
+        BeanDefinition answer = (BeanDefinition) errors.getOutputs().get(0);
+        assertThat(answer.getRef() + "." + answer.getMethod()).isEqualTo("errorResponses.toResponse");
     }
 
     @Test
-    void theDocumentDescribesThePathsAndMethodsTheServerServes() {
-        Map<String, Object> paths = map(rules.document().get("paths"));
-        Set<String> documented = new HashSet<>();
-        paths.forEach((path, item) -> map(item).forEach((method, operation) ->
-                documented.add(method + " " + path + " " + map(operation).get("operationId"))));
-        Set<String> served = new HashSet<>();
-        for (Operation operation : operations) {
-            served.add(operation.method() + " " + operation.path() + " " + operation.id());
-        }
-        assertThat(documented).isEqualTo(served);
+    void theServerServesTheDocumentsPathsAndMethodsAndNoOther() {
+        // One REST definition, the document itself: no path or method is declared anywhere else.
+        assertThat(rests).hasSize(1);
+        assertThat(rests.get(0).getOpenApi()).isNotNull();
+        assertThat(rests.get(0).getOpenApi().getSpecification()).isEqualTo("file:{{server.openapi-file}}");
+        assertThat(rests.get(0).getOpenApi().getMissingOperation()).isEqualTo("fail");
+        assertThat(rests.get(0).getVerbs()).isEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.fileanalysis.server.directory;
 
+import dev.fileanalysis.server.CallerDirectory;
 import static dev.fileanalysis.server.directory.DirectoryTable.bool;
 import static dev.fileanalysis.server.directory.DirectoryTable.item;
 import static dev.fileanalysis.server.directory.DirectoryTable.n;
@@ -52,7 +53,7 @@ import dev.fileanalysis.server.refusal.NotSignedInException;
  * writes is chosen so that a crash between them leaves nothing unsafe (and each class says how).
  * Nothing depends on TTL: expiry is checked on read; {@code ttl} only lets AWS clear old items.
  */
-public final class DirectoryStore {
+public final class DirectoryStore implements CallerDirectory {
 
     /** A session as issued: the refresh token is {@code <sessionId>.<secret>} and is shown only here. */
     public record IssuedSession(String sessionId, String userId, String organisation, String refreshToken) {
@@ -197,6 +198,7 @@ public final class DirectoryStore {
         return members.membershipsOf(requireId("user id", userId));
     }
 
+    @Override
     public Optional<Membership> membership(String orgId, String userId) {
         return members.membership(requireId("organisation id", orgId), requireId("user id", userId));
     }
@@ -353,6 +355,7 @@ public final class DirectoryStore {
     }
 
     /** Not revoked and not expired. */
+    @Override
     public boolean isLive(String sessionId) {
         return sessionId != null && sessions.isLive(sessionId);
     }
