@@ -135,7 +135,7 @@ class AccessRulesTest {
         // One REST definition, the document itself: no path or method is declared anywhere else.
         assertThat(rests).hasSize(1);
         assertThat(rests.get(0).getOpenApi()).isNotNull();
-        assertThat(rests.get(0).getOpenApi().getSpecification()).isEqualTo("file:{{server.openapi-file}}");
+        assertThat(rests.get(0).getOpenApi().getSpecification()).isEqualTo("file:{{server.openapi-file:server-routes/openapi.yaml}}");
         assertThat(rests.get(0).getOpenApi().getMissingOperation()).isEqualTo("fail");
         assertThat(rests.get(0).getVerbs()).isEmpty();
     }
