@@ -65,6 +65,12 @@ class LocalStackInitHookIT {
             for (String table : dynamoDb.listTables().tableNames()) {
                 dynamoDb.deleteTable(request -> request.tableName(table));
             }
+            // A deleted table is listed (DELETING) until the emulator has dropped it.
+            try (var waiter = dynamoDb.waiter()) {
+                for (String table : dynamoDb.listTables().tableNames()) {
+                    waiter.waitUntilTableNotExists(request -> request.tableName(table));
+                }
+            }
             assertThat(s3.listBuckets().buckets()).noneMatch(existing -> existing.name().equals(bucket));
             assertThat(dynamoDb.listTables().tableNames()).isEmpty();
 
