@@ -63,8 +63,6 @@ final class ContractSentences {
             case "validation.request.contentType.notAllowed", "validation.request.contentType.invalid" ->
                     "The request body must be JSON (Content-Type: application/json).";
             case "validation.request.parameter.query.missing" -> "Query parameter " + quotedName(message) + " is required.";
-            case "validation.request.parameter.query.unexpected" -> "Query parameter " + quotedName(message)
-                    + " is not one this operation takes" + parameterNames("query") + ".";
             default -> message.getMessage();
         };
     }
@@ -201,14 +199,6 @@ final class ContractSentences {
             return "";
         }
         return " with " + String.join(", ", schema.getProperties().keySet());
-    }
-
-    private String parameterNames(String in) {
-        List<String> names = new ArrayList<>();
-        if (operation.getOperation().getParameters() != null) {
-            operation.getOperation().getParameters().stream().filter(p -> in.equals(p.getIn())).forEach(p -> names.add(p.getName()));
-        }
-        return names.isEmpty() ? " (it takes none)" : " (it takes " + String.join(", ", names) + ")";
     }
 
     /** What a patterned or formatted value is: the schema's title, else its format or pattern. */

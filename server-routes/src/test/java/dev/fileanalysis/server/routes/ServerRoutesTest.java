@@ -254,6 +254,16 @@ class ServerRoutesTest extends CamelTestSupport {
     }
 
     @Test
+    void aQueryParameterNoOperationReadsIsIgnoredAsItAlwaysWas() throws Exception {
+        getMockEndpoint("mock:get-job").whenAnyExchangeReceived(exchange -> exchange.getMessage().setBody(Map.of("id", JOB)));
+
+        HttpResponse<String> response = call("GET", "/api/jobs/" + JOB + "?org=org-elsewhere&pretty", tokenOf("vic", Role.VIEWER), null);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).path("id").asText()).isEqualTo(JOB);
+    }
+
+    @Test
     void aBodyOverTheDocumentsLimitIsRefusedWith413BeforeItIsRead() throws Exception {
         String huge = "{\"chunks\": 1, \"pad\": \"" + "x".repeat(70_000) + "\"}";
 
