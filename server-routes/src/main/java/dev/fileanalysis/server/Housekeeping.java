@@ -36,9 +36,17 @@ public final class Housekeeping {
     private final Duration jobRetention;
     private final Duration resultRetention;
     private final Duration fetchedResultRetention;
+    private final Instant upSince;
 
     public Housekeeping(JobStore jobs, ResultStore results, DirectoryStore directory, Duration abandonAfter,
                         Duration jobRetention, Duration resultRetention, Duration fetchedResultRetention) {
+        this(jobs, results, directory, abandonAfter, jobRetention, resultRetention, fetchedResultRetention, Instant.now());
+    }
+
+    /** {@code upSince}: when this server began to answer; uploads are not judged on silence before it. */
+    Housekeeping(JobStore jobs, ResultStore results, DirectoryStore directory, Duration abandonAfter,
+                 Duration jobRetention, Duration resultRetention, Duration fetchedResultRetention, Instant upSince) {
+        this.upSince = upSince;
         this.jobs = jobs;
         this.directory = directory;
         this.results = results;
@@ -51,6 +59,12 @@ public final class Housekeeping {
     /** Uploads (waiting or already streaming) whose client sent no chunk for the abandon timeout and never completed them. */
     public List<SweptJob> abandonedUploads() {
         long now = System.currentTimeMillis();
+        // A client cannot send while the server is down: silence from before this server answered
+        // (a restart, a deployment) is not the client's. Nothing is abandoned until the server has
+        // itself been up for the whole abandon timeout.
+        if (now - upSince.toEpochMilli() < abandonAfter.toMillis()) {
+            return List.of();
+        }
         List<SweptJob> abandoned = new ArrayList<>();
         for (String status : new String[] {Job.UPLOADING, Job.PROCESSING}) {
             for (Map<String, AttributeValue> item : jobs.byStatus(status, null, PAGE)) {

@@ -92,7 +92,7 @@ class HousekeepingRoutesIT extends CamelTestSupport {
     @Override
     protected void bindToRegistry(Registry registry) {
         registry.bind("housekeeping", new Housekeeping(jobs, results, directory, Duration.ofHours(1), Duration.ofHours(168),
-                Duration.ofHours(720), Duration.ofHours(24)));
+                Duration.ofHours(720), Duration.ofHours(24), java.time.Instant.EPOCH));
         registry.bind("s3Client", s3);
         registry.bind("dynamoDbClient", dynamo);
     }
