@@ -3,6 +3,7 @@ package dev.fileanalysis.processor;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.fileanalysis.apiclient.ServerApiClient;
 import dev.fileanalysis.apiclient.ServerCallException;
@@ -27,6 +28,12 @@ public final class LeaseKeeper {
      */
     private final Map<String, Integer> held = new ConcurrentHashMap<>();
     private final Set<String> lost = ConcurrentHashMap.newKeySet();
+    /**
+     * How many times each job was taken up here: a refusal that answers a renewal sent for an
+     * earlier attempt (given back meanwhile) must not mark the attempt that took the job up again.
+     */
+    private final Map<String, Long> attempts = new ConcurrentHashMap<>();
+    private final AtomicLong takenUp = new AtomicLong();
 
     public LeaseKeeper(ServerApiClient server, String processorId) {
         this.server = server;
@@ -36,11 +43,13 @@ public final class LeaseKeeper {
     public synchronized void hold(String jobId) {
         lost.remove(jobId);
         held.merge(jobId, 1, Integer::sum);
+        attempts.put(jobId, takenUp.incrementAndGet());
     }
 
     public synchronized void letGo(String jobId) {
         if (held.computeIfPresent(jobId, (id, holders) -> holders > 1 ? holders - 1 : null) == null) {
             lost.remove(jobId);
+            attempts.remove(jobId);
         }
     }
 
@@ -54,13 +63,13 @@ public final class LeaseKeeper {
             if (lost.contains(jobId)) {
                 continue;
             }
+            Long attempt = attempts.get(jobId);
             try {
                 server.renewLease(jobId, processorId);
                 renewed++;
             } catch (ServerCallException refused) {
                 if (refused.status() == 409 || refused.status() == 403) {
-                    LOG.warn("lost job {}: {}", jobId, refused.getMessage());
-                    lost.add(jobId);
+                    markLost(jobId, attempt, refused.getMessage());
                 } else {
                     LOG.warn("could not renew the lease of job {}: {}", jobId, refused.getMessage());
                 }
@@ -69,5 +78,12 @@ public final class LeaseKeeper {
             }
         }
         return renewed;
+    }
+
+    private synchronized void markLost(String jobId, Long attempt, String why) {
+        if (attempt != null && attempt.equals(attempts.get(jobId))) {
+            LOG.warn("lost job {}: {}", jobId, why);
+            lost.add(jobId);
+        }
     }
 }
