@@ -72,7 +72,7 @@ public class ClientBeans implements CamelConfiguration {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("Setting 'client.bandwidth-limit': " + e.getMessage(), e);
         }
-        PipelineServer pipeline = new HttpPipelineServer(server, http, RateLimiter.of(bandwidth));
+        PipelineServer pipeline = new HttpPipelineServer(server, session, http, RateLimiter.of(bandwidth));
         camel.getRegistry().bind("fileUploader", new FileUploader(pipeline, keys, journal, upload));
         camel.getRegistry().bind("resultInbox", new ResultInbox(pipeline, keys, journal, results));
         // Writes fetched results in parallel (fetch-results.camel.yaml); a handful is enough to overlap their fsyncs.
@@ -91,21 +91,20 @@ public class ClientBeans implements CamelConfiguration {
     /**
      * The signed-in person's session from {@code client.session-file}. Without one, only the
      * embedded default signs in by itself (as {@code client.dev-user}, at the dev provider); a
-     * real deployment waits for a person to run {@code ./pipeline login}.
+     * real deployment starts signed out, says so once, and keeps the dropped files waiting until a
+     * person runs {@code ./pipeline login}.
      */
     private static ServerSession session(Settings settings, HttpClient http, URI serverUrl, ClientKeyPair keys) throws Exception {
         SessionFile file = new SessionFile(Path.of(settings.require("client.session-file")));
-        if (file.exists()) {
-            return ServerSession.resume(new SignInClient(http, serverUrl), file);
-        }
+        SignInClient signIn = new SignInClient(http, serverUrl);
         String devUser = settings.get("client.dev-user", "").trim();
-        if (devUser.isEmpty()) {
-            throw new IllegalStateException("Not signed in: run ./pipeline login (no session at " + file.path() + ")");
+        if (!file.exists() && !devUser.isEmpty()) {
+            DevProviderBrowser browser = new DevProviderBrowser(devUser);
+            // The server may still be starting (or restarting under ./pipeline up): ride that out.
+            RetryPolicy.DEFAULT.run("sign-in as dev user '" + devUser + "'",
+                    () -> new SignIn(http, file).signIn(serverUrl, "dev", browser, keys));
         }
-        DevProviderBrowser browser = new DevProviderBrowser(devUser);
-        // The server may still be starting (or restarting under ./pipeline up): ride that out.
-        return RetryPolicy.DEFAULT.run("sign-in as dev user '" + devUser + "'",
-                () -> new SignIn(http, file).signIn(serverUrl, "dev", browser, keys));
+        return ServerSession.ofDevice(signIn, file);
     }
 
     /**

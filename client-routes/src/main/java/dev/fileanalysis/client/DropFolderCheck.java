@@ -1,6 +1,11 @@
 package dev.fileanalysis.client;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -88,6 +93,10 @@ public final class DropFolderCheck {
                     continue;
                 }
                 try {
+                    if (!dropFolder.resolve(entry.getFileName().toString()).equals(entry)) {
+                        refused.add(undecodableName(entry));
+                        continue;
+                    }
                     sendable(entry);
                 } catch (UnsendableFileException refusal) {
                     refused.add(refusal);
@@ -101,6 +110,61 @@ public final class DropFolderCheck {
         return refused;
     }
 
+    /**
+     * A name whose bytes are not valid UTF-8 (made on another system, or by a program that wrote
+     * another encoding). Java shows it with U+FFFD in place of those bytes, and no file has that
+     * shown name, so the watcher (which lists by name) could never open it: the person is told to
+     * rename it, which is all it takes. The raw bytes travel in the entry's URI, which escapes them.
+     */
+    private static UnsendableFileException undecodableName(Path entry) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        String shown = entry.getFileName().toString();
+        String bytes = escapedName(entry);
+        String version = attributes.size() + "/" + attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+        return new UnsendableFileException(entry, attributes.isRegularFile() ? attributes.size() : null,
+                reportKey(entry.toUri().toString(), "undecodable-name", version),
+                "The name \"" + bytes + "\" is not valid UTF-8 text, so the client cannot open the file by its name (it "
+                        + "shows as \"" + shown + "\"). Rename it, in a file manager or with mv in a terminal, and it is "
+                        + "sent under its new name.");
+    }
+
+    /** The last segment of {@code entry}'s name with every byte that is not UTF-8 written as {@code \xFF}. */
+    static String escapedName(Path entry) {
+        String raw = entry.toUri().getRawPath();
+        if (raw.endsWith("/")) {
+            raw = raw.substring(0, raw.length() - 1);
+        }
+        String segment = raw.substring(raw.lastIndexOf('/') + 1);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c == '%' && i + 2 < segment.length()) {
+                bytes.write(Integer.parseInt(segment.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                bytes.write(c);
+            }
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes.toByteArray());
+        CharBuffer out = CharBuffer.allocate(in.remaining() * 2 + 8);
+        StringBuilder shown = new StringBuilder();
+        while (true) {
+            CoderResult result = decoder.decode(in, out, true);
+            out.flip();
+            shown.append(out);
+            out.clear();
+            if (!result.isError()) {
+                break;
+            }
+            for (int k = 0; k < result.length(); k++) {
+                shown.append(String.format("\\x%02X", in.get() & 0xff));
+            }
+        }
+        return shown.toString();
+    }
+
     private static UnsendableFileException refusal(Path file, BasicFileAttributes attributes, String kind, String message) {
         // A folder is the same folder while files are added to it (its time changes, not its inode);
         // anything else is a new thing to report once it is changed.
@@ -112,8 +176,12 @@ public final class DropFolderCheck {
 
     /** The journal id of a refusal: the same entry, unchanged, is reported once. */
     static String reportKey(Path file, String kind, String version) {
+        return reportKey(file.toAbsolutePath().normalize().toString(), kind, version);
+    }
+
+    private static String reportKey(String file, String kind, String version) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest((file.toAbsolutePath().normalize() + "\n" + kind
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((file + "\n" + kind
                     + "\n" + version).getBytes(StandardCharsets.UTF_8));
             return "failure-" + HexFormat.of().formatHex(digest, 0, 16);
         } catch (java.security.NoSuchAlgorithmException e) {

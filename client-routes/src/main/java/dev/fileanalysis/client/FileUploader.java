@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,6 +30,7 @@ import dev.fileanalysis.apiclient.ServerApiClient.ChunkUpload;
 import dev.fileanalysis.apiclient.ServerApiClient.Reservation;
 import dev.fileanalysis.apiclient.ServerCallException;
 import dev.fileanalysis.client.chunk.ChunkPipeline;
+import dev.fileanalysis.client.signin.SignedOutException;
 import dev.fileanalysis.client.chunk.CompressedChunk;
 import dev.fileanalysis.client.chunk.CompressionPlan;
 import dev.fileanalysis.runtime.ProductVersion;
@@ -64,12 +66,18 @@ public final class FileUploader {
     /** A file replaced by one the watcher cannot tell apart is sent again at once, but not forever. */
     private static final int MAX_RESTARTS = 3;
     private static final int PUT_ATTEMPTS = 5;
+    private static final Duration LONGEST_WAIT = Duration.ofMinutes(5);
 
     private final PipelineServer server;
     private final ClientKeyPair keys;
     private final ClientJournal journal;
     private final UploadSettings settings;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** Uploads waiting for a condition that may clear, by path, with why (for the person asking what is stuck). */
+    private final Map<String, String> waiting = new ConcurrentHashMap<>();
+    /** Set while the server or storage cannot be reached, so the outage is said once, not once per file. */
+    private final java.util.concurrent.atomic.AtomicBoolean outage = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Duration firstWait = Duration.ofSeconds(10);
     /** Shared by every upload: with {@code auto} it learns from all of them (they share the link and the CPU). */
     private final CompressionPlan compression;
     /** Shared by every upload, so that memory stays bounded however many files are sent at once. */
@@ -221,7 +229,16 @@ public final class FileUploader {
      * resumed on the next start.
      */
     private String carryOn(Upload upload) throws IOException, InterruptedException {
+        try {
+            return stepThrough(upload);
+        } finally {
+            waiting.remove(upload.path().toString());
+        }
+    }
+
+    private String stepThrough(Upload upload) throws IOException, InterruptedException {
         int restarts = 0;
+        int waits = 0;
         while (true) {
             try {
                 switch (upload.entry().state()) {
@@ -240,6 +257,9 @@ public final class FileUploader {
                     default -> throw new IllegalStateException("upload " + upload.entry().id() + " is in an unknown state "
                             + upload.entry().state());
                 }
+                if (waits > 0 && outage.compareAndSet(true, false)) {
+                    LOG.info("the server and storage answer again; the files that waited are being sent");
+                }
             } catch (FileChangedException changed) {
                 upload = changedFile(upload, changed);
             } catch (InterruptedException | ClosedByInterruptException | InterruptedIOException interrupted) {
@@ -254,11 +274,91 @@ public final class FileUploader {
                     throw new InterruptedException("the upload of " + upload.entry().name()
                             + " was interrupted; it resumes on the next start");
                 }
+                // Conditions that may clear by waiting keep the file waiting, not FAILED: the
+                // same step is tried again from the journal once they have.
+                if (causeOf(e, SignedOutException.class) != null) {
+                    upload = waitForSignIn(upload);
+                    continue;
+                }
+                ServerUnavailableException unavailable = causeOf(e, ServerUnavailableException.class);
+                if (unavailable != null) {
+                    upload = waitForServer(upload, unavailable, ++waits);
+                    continue;
+                }
                 Entry now = journal.find(upload.entry().id()).orElse(upload.entry());
                 throw fail(now, "Could not send " + now.name() + ": " + reason(e) + ". Fix the cause, then save the file "
                         + "again (or drop a new copy) to send it again.", e);
             }
         }
+    }
+
+    /**
+     * Signed out (the session ended, or nobody signed in yet): the file waits in the drop folder
+     * until someone signs in on this device (the session says so once, not once per file), then
+     * its upload carries on from the journal where it stopped.
+     */
+    private Upload waitForSignIn(Upload upload) throws InterruptedException {
+        waiting.put(upload.path().toString(), "signed out: run ./pipeline login");
+        try {
+            server.awaitSignIn();
+        } catch (InterruptedException e) {
+            throw interrupted(upload);
+        }
+        waiting.remove(upload.path().toString());
+        return fromJournal(upload);
+    }
+
+    /**
+     * The server or storage cannot be reached, or is failing (after the call's own retries): the
+     * upload waits, longer each time (10 s doubling to 5 minutes, with jitter so clients do not
+     * come back in step), and carries on from the journal. Said once per outage at WARN, each
+     * further wait at INFO.
+     */
+    private Upload waitForServer(Upload upload, ServerUnavailableException why, int waits) throws InterruptedException {
+        long ceiling = Math.min(LONGEST_WAIT.toMillis(), firstWait.toMillis() << Math.min(waits - 1, 20));
+        long wait = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+        waiting.put(upload.path().toString(), why.getMessage());
+        if (outage.compareAndSet(false, true)) {
+            LOG.warn("{} failed; {} and any other file being sent wait and are sent as soon as it works again "
+                    + "(next try in {} s)", why.getMessage(), upload.entry().name(), Math.max(1, wait / 1000));
+        } else {
+            LOG.info("{} is waiting ({}); next try in {} s", upload.entry().name(), why.getMessage(), Math.max(1, wait / 1000));
+        }
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            throw interrupted(upload);
+        }
+        return fromJournal(upload);
+    }
+
+    /** The upload as its journal entry has it, to be asked of the server afresh (what it knew may be stale). */
+    private Upload fromJournal(Upload upload) {
+        return new Upload(upload.path(), journal.find(upload.entry().id()).orElse(upload.entry()), upload.identity(), null);
+    }
+
+    private static InterruptedException interrupted(Upload upload) {
+        Thread.currentThread().interrupt();
+        return new InterruptedException("the upload of " + upload.entry().name() + " was interrupted; it resumes on the next start");
+    }
+
+    /** Files whose upload waits for something that may clear (the server, a sign-in), by path, with why. */
+    public Map<String, String> waiting() {
+        return Map.copyOf(waiting);
+    }
+
+    /** The first wait after the server could not be reached; tests shorten it. */
+    void firstWaitWhenUnavailable(Duration wait) {
+        this.firstWait = wait;
+    }
+
+    private static <T extends Throwable> T causeOf(Throwable failure, Class<T> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
+            }
+        }
+        return null;
     }
 
     /** RESERVING → SIGNED. */

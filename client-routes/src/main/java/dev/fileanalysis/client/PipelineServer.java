@@ -11,7 +11,8 @@ import dev.fileanalysis.model.Job;
 import dev.fileanalysis.model.Result;
 
 /**
- * What the client needs from the server and from storage. {@link HttpPipelineServer} is the real
+ * What the client needs from the server and from storage. A failure that waiting may cure is a
+ * {@link ServerUnavailableException}; a refusal is a {@code ServerCallException}. {@link HttpPipelineServer} is the real
  * one (the server's HTTP API and presigned PUTs); tests put a fake in its place to stop the
  * client at any instant and check what reached the other side.
  */
@@ -39,6 +40,12 @@ public interface PipelineServer {
 
     /** The device has stored these results (at most ServerApiClient.MAX_ACKNOWLEDGEMENTS); none is offered again. */
     void acknowledgeResults(List<String> resultIds) throws IOException, InterruptedException;
+
+    /**
+     * Waits until someone signs in on this device again, after a call failed with a
+     * {@code SignedOutException}; interrupted at shutdown.
+     */
+    void awaitSignIn() throws InterruptedException;
 
     /** Gives up on a job of this client: the server ends it FAILED at once and frees what it holds. */
     void abandonJob(String jobId, String reason) throws IOException, InterruptedException;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -60,11 +61,14 @@ class ResultFolder {
         Files.deleteIfExists(folder.resolve("." + id + ".tmp"));
     }
 
-    /** The first free name of NAME.json, NAME (2).json, NAME (3).json, ... */
+    /**
+     * The first free name of NAME.json, NAME (2).json, NAME (3).json, ..., each shortened to fit
+     * the file system's limit on a name ({@link ResultName#fit}).
+     */
     String freeName(String base) {
         for (int attempt = 1; ; attempt++) {
-            String candidate = attempt == 1 ? base + ".json" : base + " (" + attempt + ").json";
-            if (!Files.exists(folder.resolve(candidate))) {
+            String candidate = ResultName.fit(base, attempt == 1 ? ".json" : " (" + attempt + ").json");
+            if (!Files.exists(folder.resolve(candidate), LinkOption.NOFOLLOW_LINKS)) {
                 return candidate;
             }
         }

@@ -3,15 +3,20 @@ package dev.fileanalysis.client;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fileanalysis.apiclient.ServerApiClient;
 import dev.fileanalysis.client.ClientJournal.Entry;
+import dev.fileanalysis.client.signin.SignedOutException;
 import dev.fileanalysis.crypto.ClientKeyPair;
 import dev.fileanalysis.crypto.ResultCipher;
 import dev.fileanalysis.model.Job;
@@ -42,20 +48,30 @@ public final class ResultInbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultInbox.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Duration FIRST_WAIT = Duration.ofSeconds(1);
+    private static final Duration LONGEST_WAIT = Duration.ofMinutes(1);
 
     private final PipelineServer server;
     private final ClientKeyPair keys;
     private final ClientJournal journal;
     private final ResultFolder results;
-    /** Results (by journal id) already said to be stuck, so a full disk is reported once, not every second. */
-    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    /**
+     * Results (by journal id) that could not be written, with why and when they are tried again:
+     * said once, not every second, and tried again after a wait that doubles from a second to a
+     * minute, so a full disk or a folder this user may not write to is not hammered.
+     */
+    private final Map<String, Stuck> stuck = new ConcurrentHashMap<>();
     private final Object[] writeLocks = new Object[64];
+    private final Clock clock;
+    /** Set while results cannot be fetched, so that is said once, not every second. */
+    private final java.util.concurrent.atomic.AtomicBoolean unreachable = new java.util.concurrent.atomic.AtomicBoolean();
 
     public ResultInbox(PipelineServer server, ClientKeyPair keys, ClientJournal journal, Path resultsFolder) {
-        this(server, keys, journal, new ResultFolder(resultsFolder));
+        this(server, keys, journal, new ResultFolder(resultsFolder), Clock.systemUTC());
     }
 
-    ResultInbox(PipelineServer server, ClientKeyPair keys, ClientJournal journal, ResultFolder results) {
+    ResultInbox(PipelineServer server, ClientKeyPair keys, ClientJournal journal, ResultFolder results, Clock clock) {
+        this.clock = clock;
         this.server = server;
         this.keys = keys;
         this.journal = journal;
@@ -72,9 +88,21 @@ public final class ResultInbox {
     public List<Result> fetch() throws InterruptedException {
         writeOwedResults();
         try {
-            return server.results(keys.publicKey().clientId());
+            List<Result> waiting = server.results(keys.publicKey().clientId());
+            if (unreachable.compareAndSet(true, false)) {
+                LOG.info("Results can be fetched from the server again.");
+            }
+            return waiting;
+        } catch (SignedOutException signedOut) {
+            // The session has said so once; the results wait at the server until someone signs in.
+            return List.of();
         } catch (IOException e) {
-            LOG.warn("Results could not be fetched from the server ({}); trying again shortly.", e.getMessage());
+            if (unreachable.compareAndSet(false, true)) {
+                LOG.warn("Results could not be fetched from the server ({}); they wait there, and the client keeps "
+                        + "trying.", e.getMessage());
+            } else {
+                LOG.debug("Results could still not be fetched from the server ({}).", e.getMessage());
+            }
             return List.of();
         }
     }
@@ -263,8 +291,17 @@ public final class ResultInbox {
         } else {
             try {
                 JsonNode plaintext = JSON.readTree(new String(ResultCipher.decrypt(result.payload(), keys), StandardCharsets.UTF_8));
-                if (Job.DONE.equals(result.status())) {
-                    file.put("result", plaintext);
+                // The processor names the job inside what it encrypts, where the server cannot
+                // change it: a result made for another job of this device (swapped by a server
+                // that was broken into, or mixed up) is refused instead of written under this name.
+                String madeFor = plaintext.path("job").isTextual() ? plaintext.path("job").asText() : null;
+                if (!result.job().equals(madeFor)) {
+                    status = Job.FAILED;
+                    file.put("error", "The result offered for job " + result.job() + " was made for "
+                            + (madeFor == null ? "no named job" : "another job (" + madeFor + ")") + ", so it was refused: "
+                            + "it may have been swapped or tampered with on the way. Drop the file again to re-analyse it.");
+                } else if (Job.DONE.equals(result.status())) {
+                    file.put("result", plaintext.path("result"));
                 } else {
                     file.put("error", plaintext.path("error").asText("The analysis failed without a reason."));
                 }
@@ -306,6 +343,10 @@ public final class ResultInbox {
         if (entry.resultIsWritten()) {
             return results.resolve(entry.resultFile());
         }
+        Stuck waiting = stuck.get(entry.id());
+        if (waiting != null && clock.instant().isBefore(waiting.retryAt())) {
+            return null;
+        }
         if (entry.resultFile() != null && results.holds(entry.resultFile(), bytes)) {
             // Published before a crash; its staged twin may still be there.
             results.discardStaged(entry.id());
@@ -319,40 +360,87 @@ public final class ResultInbox {
             reportStuck(entry, e);
             return null;
         }
-        String base = Path.of(entry.name()).getFileName().toString();
+        // A name recorded before a crash is used again, so a result is never written under two names.
         String name = entry.resultFile() != null && !Files.exists(results.resolve(entry.resultFile()))
-                ? entry.resultFile() : results.freeName(base);
-        while (true) {
-            entry = entry.withResultFile(name, false);
-            journal.record(entry);
-            if (results.publish(staged, name)) {
-                break;
+                ? entry.resultFile() : null;
+        FileSystemException refused = null;
+        for (String base : ResultName.candidates(Path.of(entry.name()).getFileName().toString(), entry.id())) {
+            try {
+                if (name == null) {
+                    name = results.freeName(base);
+                }
+                while (true) {
+                    entry = entry.withResultFile(name, false);
+                    journal.record(entry);
+                    if (results.publish(staged, name)) {
+                        return written(entry, name);
+                    }
+                    name = results.freeName(base);
+                }
+            } catch (AccessDeniedException | NoSuchFileException notTheName) {
+                reportStuck(entry, notTheName);
+                return null;
+            } catch (FileSystemException nameRefused) {
+                // The file system will never take this name (too long for it, or characters it
+                // refuses): waiting would not help, the next name in the list is tried at once.
+                LOG.info("the results folder refused the name {} for the result of {} ({}); trying another",
+                        name, entry.name(), nameRefused.getReason());
+                refused = nameRefused;
+                name = null;
+            } catch (IOException e) {
+                reportStuck(entry, e);
+                return null;
             }
-            name = results.freeName(base);
         }
+        // Even a name of the entry's id alone was refused: it is not the name (a full disk, say).
+        reportStuck(entry, refused);
+        return null;
+    }
+
+    private Path written(Entry entry, String name) throws IOException {
         journal.record(entry.withResultFile(name, true));
-        if (warned.remove(entry.id())) {
+        if (stuck.remove(entry.id()) != null) {
             LOG.info("the result of {} could be written after all: {}", entry.name(), results.resolve(name));
         }
         return results.resolve(name);
     }
 
-    /** Says once, in words, why a result cannot be written and what to do; it is kept until it can. */
+    /** A result that cannot be written now: why (the sentence the person was told), and when it is tried again. */
+    record Stuck(String reason, Instant retryAt, Duration backOff) {
+    }
+
+    /** The results that wait to be written, by file name, with why: for the person asking what is stuck. */
+    public Map<String, String> waiting() {
+        Map<String, String> waiting = new LinkedHashMap<>();
+        stuck.forEach((id, why) -> journal.find(id).ifPresent(entry -> waiting.put(entry.name(), why.reason())));
+        return waiting;
+    }
+
+    /** Says once, in words, why a result cannot be written and what to do; it is kept and tried again later. */
     private void reportStuck(Entry entry, IOException e) {
-        if (!warned.add(entry.id())) {
-            return;
+        Stuck before = stuck.get(entry.id());
+        Duration wait = before == null ? FIRST_WAIT : before.backOff().multipliedBy(2);
+        if (wait.compareTo(LONGEST_WAIT) > 0) {
+            wait = LONGEST_WAIT;
         }
+        String reason = before != null ? before.reason() : describeStuck(entry, e);
+        stuck.put(entry.id(), new Stuck(reason, clock.instant().plus(wait), wait));
+        if (before == null) {
+            LOG.error(reason);
+        }
+    }
+
+    private String describeStuck(Entry entry, IOException e) {
         String what = entry.job() == null ? "the FAILED result of " + entry.name()
                 : "the result of " + entry.name() + " (" + entry.job() + ")";
         String where = results.folder().toAbsolutePath().toString();
         if (isDiskFull(e)) {
-            LOG.error("The results folder {} is full: {} could not be written. Free some space on that disk; the result "
-                    + "is kept ({}) and written as soon as it fits.", where, what,
-                    entry.job() == null ? "in the client's journal" : "at the server until then");
-        } else {
-            LOG.error("{} could not be written to the results folder {}: {}. Check that the folder exists and this user "
-                    + "may write to it; the result is kept and written as soon as that works.", what, where, e.getMessage());
+            return "The results folder " + where + " is full: " + what + " could not be written. Free some space on that "
+                    + "disk; the result is kept (" + (entry.job() == null ? "in the client's journal" : "at the server until then")
+                    + ") and written as soon as it fits.";
         }
+        return what + " could not be written to the results folder " + where + ": " + e.getMessage() + ". Check that the "
+                + "folder exists and this user may write to it; the result is kept and written as soon as that works.";
     }
 
     private boolean isDiskFull(IOException e) {

@@ -26,6 +26,8 @@ final class Device {
     final ClientJournal journal;
     final FileUploader uploader;
     final ResultInbox inbox;
+    /** The device's clock: a test moves it on to where a waiting result is tried again. */
+    final MovableClock clock = new MovableClock();
 
     Device(Path home, ClientKeyPair keys, FakePipelineServer server, FileUploader.UploadSettings settings) {
         this(home, keys, server, settings, null);
@@ -40,7 +42,7 @@ final class Device {
         PipelineServer session = server.session();
         this.journal = new ClientJournal(home.resolve("state"));
         this.uploader = new FileUploader(session, keys, journal, settings);
-        this.inbox = new ResultInbox(session, keys, journal, results == null ? new ResultFolder(results()) : results);
+        this.inbox = new ResultInbox(session, keys, journal, results == null ? new ResultFolder(results()) : results, clock);
     }
 
     Path results() {
@@ -63,6 +65,31 @@ final class Device {
         }
         try (Stream<Path> files = Files.list(results())) {
             return files.filter(file -> !file.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+    }
+
+    /** A clock that stands still until a test moves it on. */
+    static final class MovableClock extends java.time.Clock {
+
+        private volatile java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+        void moveOn(java.time.Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
         }
     }
 

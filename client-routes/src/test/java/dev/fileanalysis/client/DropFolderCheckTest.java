@@ -93,4 +93,21 @@ class DropFolderCheckTest {
         assertThatThrownBy(() -> DropFolderCheck.sendable(drop)).isInstanceOf(UnsendableFileException.class)
                 .hasMessageContaining("drop is a folder");
     }
+
+    @Test
+    void aFileWhoseNameIsNotUtf8GetsOneFailedResultShowingItsBytesAndSayingToRenameIt() throws Exception {
+        // Java cannot make such a name; the shell can (printf writes the raw byte 0xFF).
+        Process touch = new ProcessBuilder("sh", "-c", "touch \"$(printf 'Bericht \\377.txt')\"").directory(drop.toFile()).start();
+        assertThat(touch.waitFor()).isZero();
+
+        device.inbox.reportUnsendable(check.scan());
+        device.inbox.reportUnsendable(check.scan());
+
+        assertThat(device.resultFiles()).singleElement().satisfies(result -> {
+            assertThat(result.getFileName().toString()).isEqualTo("Bericht \uFFFD.txt.json");
+            assertThat(Files.readString(result)).contains("\"status\" : \"FAILED\"")
+                    .contains("Bericht \\\\xFF.txt").contains("not valid UTF-8").contains("Rename it");
+        });
+        assertThat(server.calls).isEmpty();
+    }
 }

@@ -74,6 +74,22 @@ final class FakePipelineServer {
     /** Presign requests answered (each may cover several chunks). */
     final AtomicInteger presignRequests = new AtomicInteger();
 
+    /** While set, every call is refused as signed out, as a server does once the device's session ended. */
+    private volatile boolean signedOut;
+    /** Uploads that started waiting for a sign-in. */
+    final AtomicInteger signInWaits = new AtomicInteger();
+
+    /** The device's session ends: every call from now on is a SignedOutException. */
+    void signOut() {
+        signedOut = true;
+    }
+
+    /** Someone signs in on the device again: the uploads that wait go on. */
+    synchronized void signIn() {
+        signedOut = false;
+        notifyAll();
+    }
+
     /** Progress reports are answered but not recorded, as if a server restore had lost them. */
     volatile boolean forgetProgress;
 
@@ -132,6 +148,15 @@ final class FakePipelineServer {
     }
 
     /** Stores a result for a job, as a processor would. */
+    /**
+     * What a processor encrypts to the device for a job: the engine's answer, inside a plaintext
+     * that names the job ({@code {"job": ..., "result": ...}}).
+     */
+    static String sealed(String jobId, String analysis, dev.fileanalysis.crypto.ClientPublicKey key) {
+        return dev.fileanalysis.crypto.ResultCipher.encrypt(("{\"job\":\"" + jobId + "\",\"result\":" + analysis + "}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), key);
+    }
+
     Result addResult(String jobId, String status, String payload, String error) {
         FakeJob job = jobs.get(jobId);
         Result result = new Result("result-" + UUID.randomUUID(), jobId, job == null || job.signed == null ? null
@@ -147,6 +172,9 @@ final class FakePipelineServer {
         private void at(String name, String job, int index, boolean applied) throws IOException {
             if (dead.get()) {
                 throw new ServerCallException(499, "this client was killed");
+            }
+            if (signedOut && !applied) {
+                throw new dev.fileanalysis.client.signin.SignedOutException("Signed out: run ./pipeline login (test)");
             }
             Call call = new Call(name, job, index, applied);
             calls.add(call);
@@ -166,6 +194,16 @@ final class FakePipelineServer {
             }
             if (dead.get()) {
                 throw new ServerCallException(499, "this client was killed");
+            }
+        }
+
+        @Override
+        public void awaitSignIn() throws InterruptedException {
+            signInWaits.incrementAndGet();
+            synchronized (FakePipelineServer.this) {
+                while (signedOut) {
+                    FakePipelineServer.this.wait();
+                }
             }
         }
 

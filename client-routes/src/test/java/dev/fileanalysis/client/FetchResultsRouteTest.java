@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import dev.fileanalysis.crypto.ResultCipher;
 import dev.fileanalysis.model.Job;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +17,7 @@ class FetchResultsRouteTest extends ClientRouteTestSupport {
     @Test
     void aResultForThisDeviceIsDecryptedWrittenUnderItsFilesNameAndAcknowledged() throws Exception {
         String job = device.uploader.upload(write("report.pdf", random(1_000, 1)).toFile());
-        server.addResult(job, Job.DONE, ResultCipher.encrypt("{\"sha256\":\"9b1d\"}".getBytes(StandardCharsets.UTF_8),
-                keys.publicKey()), null);
+        server.addResult(job, Job.DONE, FakePipelineServer.sealed(job, "{\"sha256\":\"9b1d\"}", keys.publicKey()), null);
         startOnly("fetch-results");
 
         Path result = await().atMost(Duration.ofSeconds(10)).until(() -> device.results().resolve("report.pdf.json"),

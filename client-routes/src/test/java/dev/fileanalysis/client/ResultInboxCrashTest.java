@@ -13,7 +13,6 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fileanalysis.crypto.ClientKeyPair;
-import dev.fileanalysis.crypto.ResultCipher;
 import dev.fileanalysis.model.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,8 +80,7 @@ class ResultInboxCrashTest {
             jobs.add(device.uploader.upload(another.toFile()));
         }
         for (String each : jobs) {
-            server.addResult(each, "DONE", ResultCipher.encrypt("{\"size\":1}".getBytes(StandardCharsets.UTF_8),
-                    keys.publicKey()), null);
+            server.addResult(each, "DONE", FakePipelineServer.sealed(each, "{\"size\":1}", keys.publicKey()), null);
         }
         int before = server.acknowledgements.get();
 
@@ -195,6 +193,7 @@ class ResultInboxCrashTest {
                 .contains("invoice.pdf").contains(job).contains("Free some space");
 
         full[0] = false;
+        cramped.clock.moveOn(java.time.Duration.ofMinutes(1));
         deliverAll(cramped);
 
         assertThat(cramped.resultFiles()).extracting(path -> path.getFileName().toString()).containsExactly("invoice.pdf.json");
@@ -215,6 +214,7 @@ class ResultInboxCrashTest {
         assertThat(cramped.resultFiles()).isEmpty();
 
         full[0] = false;
+        cramped.clock.moveOn(java.time.Duration.ofMinutes(1));
         cramped.inbox.fetch();
 
         assertThat(cramped.resultFiles()).singleElement().satisfies(result ->
@@ -236,7 +236,7 @@ class ResultInboxCrashTest {
     @Test
     void aResultOfAJobThisDeviceForgotIsWrittenOnceUnderTheJobId() throws Exception {
         String unknown = "job-00000000-0000-4000-8000-000000000001";
-        Result result = server.addResult(unknown, "DONE", ResultCipher.encrypt("{\"size\":1}".getBytes(StandardCharsets.UTF_8),
+        Result result = server.addResult(unknown, "DONE", FakePipelineServer.sealed(unknown, "{\"size\":1}",
                 keys.publicKey()), null);
         Path crashed = temp.resolve("after-crash");
         server.crashAt(call -> call.name().equals("ack") && !call.applied(), device.snapshotTo(crashed));
@@ -255,8 +255,7 @@ class ResultInboxCrashTest {
         deliverAll(device);
         Files.write(file, "a newer invoice".getBytes(StandardCharsets.UTF_8));
         String second = device.uploader.upload(file.toFile());
-        server.addResult(second, "DONE", ResultCipher.encrypt("{\"sha256\":\"def\"}".getBytes(StandardCharsets.UTF_8),
-                keys.publicKey()), null);
+        server.addResult(second, "DONE", FakePipelineServer.sealed(second, "{\"sha256\":\"def\"}", keys.publicKey()), null);
 
         deliverAll(device);
 
@@ -265,8 +264,8 @@ class ResultInboxCrashTest {
     }
 
     private Result doneResult() {
-        return server.addResult(job, "DONE", ResultCipher.encrypt("{\"size\":10,\"sha256\":\"abc\"}"
-                .getBytes(StandardCharsets.UTF_8), keys.publicKey()), null);
+        return server.addResult(job, "DONE", FakePipelineServer.sealed(job, "{\"size\":10,\"sha256\":\"abc\"}",
+                keys.publicKey()), null);
     }
 
     /** One poll of the fetch-results route; returns the last file written. */

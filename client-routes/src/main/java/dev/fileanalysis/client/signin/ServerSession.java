@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 import dev.fileanalysis.apiclient.AccessTokens;
+import org.slf4j.LoggerFactory;
 
 /**
  * A signed-in person's session with our server, as the bearer tokens of their API calls: the
@@ -25,6 +26,7 @@ import dev.fileanalysis.apiclient.AccessTokens;
 public final class ServerSession implements AccessTokens {
 
     private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofSeconds(60);
+    private static final Duration SIGN_IN_CHECK = Duration.ofSeconds(1);
 
     private final SignInClient auth;
     private final SessionFile file;
@@ -34,12 +36,27 @@ public final class ServerSession implements AccessTokens {
     private boolean unsaved;
     private String accessToken;
     private Instant renewAt = Instant.EPOCH;
+    /** The device's session says so in its log, once per time it is signed out; the CLI's prints it itself. */
+    private final boolean device;
+    /** Set while signed out: the refresh token the server refused ("" when there was no session at all). */
+    private volatile String refusedToken;
 
-    private ServerSession(SignInClient auth, SessionFile file, StoredSession stored, Clock clock) {
+    private ServerSession(SignInClient auth, SessionFile file, StoredSession stored, Clock clock, boolean device) {
         this.auth = auth;
         this.file = file;
         this.stored = stored;
         this.clock = clock;
+        this.device = device;
+    }
+
+    /**
+     * The session of the client role on this device, signed in or not: while nobody is signed in
+     * (no session file, or one whose token the server refused) each call is a
+     * {@link SignedOutException}, said once in the log, and {@link #awaitSignIn()} waits for the
+     * person to run {@code ./pipeline login}; the session then carries on with the new file.
+     */
+    public static ServerSession ofDevice(SignInClient auth, SessionFile file) throws IOException {
+        return new ServerSession(auth, file, file.read().orElse(null), Clock.systemUTC(), true);
     }
 
     /**
@@ -50,7 +67,7 @@ public final class ServerSession implements AccessTokens {
     public static ServerSession resume(SignInClient auth, SessionFile file) throws IOException {
         StoredSession stored = file.read().orElseThrow(() -> new SignedOutException(
                 "Not signed in: run ./pipeline login (no session at " + file.path() + ")"));
-        return new ServerSession(auth, file, stored, Clock.systemUTC());
+        return new ServerSession(auth, file, stored, Clock.systemUTC(), false);
     }
 
     /** A session just created by signing in: stored first, then its access token is ready for use. */
@@ -65,7 +82,7 @@ public final class ServerSession implements AccessTokens {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while saving the session to " + file.path(), e);
         }
-        ServerSession session = new ServerSession(auth, file, stored, Clock.systemUTC());
+        ServerSession session = new ServerSession(auth, file, stored, Clock.systemUTC(), false);
         session.adopt(grant);
         return session;
     }
@@ -73,9 +90,57 @@ public final class ServerSession implements AccessTokens {
     @Override
     public synchronized String token() throws IOException, InterruptedException {
         if (accessToken == null || !clock.instant().isBefore(renewAt)) {
-            refresh(null);
+            try {
+                refresh(null);
+            } catch (SignedOutException signedOut) {
+                signedOut(signedOut);
+                throw signedOut;
+            }
         }
         return accessToken;
+    }
+
+    /**
+     * Waits, checking the session file every second, until someone has signed in on this device
+     * since it was signed out ({@code ./pipeline login} wrote a session with another refresh
+     * token); at once when it is not signed out. Interrupted at shutdown.
+     */
+    public void awaitSignIn() throws InterruptedException {
+        while (!signedInSince()) {
+            Thread.sleep(SIGN_IN_CHECK.toMillis());
+        }
+    }
+
+    private synchronized boolean signedInSince() {
+        String refused = refusedToken;
+        if (refused == null) {
+            return true;
+        }
+        try {
+            Optional<StoredSession> onDisk = file.read();
+            if (onDisk.isEmpty() || refused.equals(onDisk.get().refreshToken())) {
+                return false;
+            }
+            stored = onDisk.get();
+            unsaved = false;
+            accessToken = null;
+            refusedToken = null;
+            LoggerFactory.getLogger(ServerSession.class).info("Signed in again on this device ({}); what waited is sent now",
+                    file.path());
+            return true;
+        } catch (IOException damaged) {
+            // Being written by the login command, or damaged: looked at again in a second.
+            return false;
+        }
+    }
+
+    private void signedOut(SignedOutException why) {
+        boolean first = refusedToken == null;
+        refusedToken = stored == null || stored.refreshToken() == null ? "" : stored.refreshToken();
+        if (first && device) {
+            LoggerFactory.getLogger(ServerSession.class).warn("{}. Files in the drop folder wait and are sent as soon as "
+                    + "someone signs in.", why.getMessage());
+        }
     }
 
     @Override
@@ -142,7 +207,9 @@ public final class ServerSession implements AccessTokens {
         }
         Optional<StoredSession> onDisk = file.read();
         if (onDisk.isEmpty()) {
-            throw new SignedOutException("Signed out: run ./pipeline login (the session file " + file.path() + " was removed)");
+            throw new SignedOutException(stored == null
+                    ? "Not signed in: run ./pipeline login (no session at " + file.path() + ")"
+                    : "Signed out: run ./pipeline login (the session file " + file.path() + " was removed)");
         }
         stored = onDisk.get();
         return stored.refreshToken();
