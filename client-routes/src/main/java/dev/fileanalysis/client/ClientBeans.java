@@ -35,6 +35,13 @@ public class ClientBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext camel) throws Exception {
         Settings settings = settings(camel);
+        String nameEncoding = System.getProperty("sun.jnu.encoding");
+        if (!"UTF-8".equals(nameEncoding)) {
+            // Java reads file names in the locale's encoding, and no setting changes that later.
+            org.slf4j.LoggerFactory.getLogger(ClientBeans.class).warn("This client reads file names as {}, not UTF-8 (the "
+                    + "locale is not a UTF-8 one): files whose names go beyond ASCII cannot be read. Start it with "
+                    + "LC_ALL=C.UTF-8 (./pipeline does).", nameEncoding);
+        }
         // The first job would otherwise pay for the crypto provider's start.
         CryptoWarmUp.run();
         Path state = Path.of(settings.require("client.state-folder"));

@@ -49,12 +49,18 @@ final class SupervisedProcess {
         Files.createDirectories(log.getParent());
         long logStart = Files.exists(log) ? Files.size(log) : 0;
         this.logOffset = logStart;
-        process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.PIPE)
-                .start();
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        // A JVM reads file names in its locale's encoding: under the C locale (a bare container, a
+        // cron job) every name beyond ASCII becomes unreadable to the client, so a role is always
+        // given a UTF-8 one.
+        if (!"UTF-8".equals(System.getProperty("sun.jnu.encoding"))) {
+            builder.environment().put("LC_ALL", "C.UTF-8");
+        }
+        process = builder.start();
         Process started = process;
         started.onExit().thenAccept(this::exited);
     }
