@@ -5,8 +5,6 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import dev.fileanalysis.apiclient.RetryPolicy;
 import dev.fileanalysis.apiclient.ServerApiClient;
@@ -34,7 +32,7 @@ public class ClientBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) throws Exception {
-        Settings settings = settings(camel);
+        Settings settings = CamelSettings.of(camel);
         String nameEncoding = System.getProperty("sun.jnu.encoding");
         if (!"UTF-8".equals(nameEncoding)) {
             // Java reads file names in the locale's encoding, and no setting changes that later.
@@ -112,24 +110,5 @@ public class ClientBeans implements CamelConfiguration {
                     () -> new SignIn(http, file).signIn(serverUrl, "dev", browser, keys));
         }
         return ServerSession.ofDevice(signIn, file);
-    }
-
-    /**
-     * The role's layered settings as RoleRunner registered them; when the folder runs without it
-     * (Camel JBang: {@code camel run *.camel.yaml application.properties}), the Camel properties
-     * the runner loaded, placeholders resolved.
-     */
-    private static Settings settings(CamelContext camel) {
-        if (camel.getRegistry().findSingleByType(Settings.class) != null) {
-            return CamelSettings.of(camel);
-        }
-        // The keys of the folder's properties file, each with the value that wins in Camel (a
-        // --prop, an environment variable, the file), placeholders resolved.
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String key : camel.getPropertiesComponent().loadProperties().stringPropertyNames()) {
-            camel.getPropertiesComponent().resolveProperty(key).ifPresent(value ->
-                    values.put(key, value.contains("{{") ? camel.resolvePropertyPlaceholders(value) : value));
-        }
-        return Settings.of(values);
     }
 }

@@ -509,19 +509,9 @@ class SignInAndRolesIT {
         return cli(data, 0, arguments);
     }
 
-    /** Runs {@code ./pipeline ARGUMENTS} as the script would (its main class, in a JVM of its own) against this server. */
     private Cli cli(Path data, int expectedExit, String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx128m",
-                "-XX:+UseSerialGC", "-Dpipeline.home=" + RunningPipeline.home(), "-cp", System.getProperty("java.class.path"),
-                "dev.fileanalysis.cli.Pipeline"));
-        command.addAll(List.of(arguments));
-        command.addAll(List.of("--data", data.toString(), "-p", "client.server-url=" + serverUrl));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("exit of pipeline %s; it printed:%n%s", String.join(" ", arguments), output)
-                .isEqualTo(expectedExit);
-        return new Cli(process.exitValue(), output);
+        PipelineCli.Run run = PipelineCli.run(serverUrl, data, expectedExit, arguments);
+        return new Cli(run.exit(), run.output());
     }
 
     // ---- helpers ----

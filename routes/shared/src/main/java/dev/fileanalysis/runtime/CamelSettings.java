@@ -7,7 +7,10 @@ import org.apache.camel.CamelContext;
 
 /**
  * The role's settings as its beans see them: the layered {@link Settings} the runner registered,
- * with Camel placeholders such as {@code {{pipeline.data}}/drop} resolved.
+ * with Camel placeholders such as {@code {{pipeline.data}}/drop} resolved. When the role's folder
+ * runs without the runner (Camel JBang: {@code camel run *.camel.yaml application.properties}),
+ * the Camel properties it loaded instead, each with the value that wins in Camel (a {@code --prop},
+ * an environment variable, the file).
  */
 public final class CamelSettings {
 
@@ -19,10 +22,19 @@ public final class CamelSettings {
     public static Settings of(CamelContext camel) {
         Settings raw = camel.getRegistry().lookupByNameAndType(REGISTRY_NAME, Settings.class);
         if (raw == null) {
-            throw new IllegalStateException("The role was not started by RoleRunner: no settings in the registry");
+            return ofCamelProperties(camel);
         }
         Map<String, String> resolved = new LinkedHashMap<>();
         raw.asMap().forEach((key, value) -> resolved.put(key, value.contains("{{") ? camel.resolvePropertyPlaceholders(value) : value));
         return Settings.of(resolved);
+    }
+
+    private static Settings ofCamelProperties(CamelContext camel) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String key : camel.getPropertiesComponent().loadProperties().stringPropertyNames()) {
+            camel.getPropertiesComponent().resolveProperty(key).ifPresent(value ->
+                    values.put(key, value.contains("{{") ? camel.resolvePropertyPlaceholders(value) : value));
+        }
+        return Settings.of(values);
     }
 }

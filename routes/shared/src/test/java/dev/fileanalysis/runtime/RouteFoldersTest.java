@@ -11,9 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,9 +35,6 @@ class RouteFoldersTest {
     private static final List<String> ROLE_FOLDERS = List.of("client-routes", "server-routes", "processor-routes");
     /** Where camel-yaml-dsl keeps the JSON schema of its DSL (the one Camel JBang and the IDE plugins use). */
     private static final String YAML_DSL_SCHEMA = "schema/camelYamlDsl.json";
-
-    /** A property placeholder: {@code {{key}}}, {@code {{key:default}}}, {@code {{env:NAME:default}}}, {@code {{?key}}}. */
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(.*?)}}");
 
     private static final YAMLMapper YAML = new YAMLMapper();
     private static List<Path> routeFiles;
@@ -105,46 +99,16 @@ class RouteFoldersTest {
     }
 
     @Test
-    void everyPlaceholderInARouteFileHasADefaultSoTheFileRunsWithoutTheRolesProperties() throws IOException {
-        Map<String, TreeSet<String>> withoutDefault = new TreeMap<>();
-        for (Path file : routeFiles) {
-            for (String text : textValues(YAML.readTree(file.toFile()))) {
-                Matcher placeholder = PLACEHOLDER.matcher(text);
-                while (placeholder.find()) {
-                    if (!hasDefault(placeholder.group(1))) {
-                        withoutDefault.computeIfAbsent(relative(file), name -> new TreeSet<>()).add(placeholder.group(1));
-                    }
-                }
+    void everyRoleFolderSaysEachStepIsInBlockStyleAndDefaultsEachPlaceholderToItsSetting() throws IOException {
+        Path home = Path.of(System.getProperty("pipeline.home", "../..")).toAbsolutePath().normalize();
+        Map<String, List<String>> problems = new TreeMap<>();
+        for (String folder : ROLE_FOLDERS) {
+            List<String> found = RouteFolderShape.problems(home.resolve(folder));
+            if (!found.isEmpty()) {
+                problems.put(folder, found);
             }
         }
-        assertThat(withoutDefault)
-                .as("placeholders without a default, per route file (write {{key:default}}, the value of the role's "
-                        + "application.properties, so `camel run` works on the file alone)")
-                .isEmpty();
-    }
-
-    /**
-     * {@code key:default} has one; so has an optional {@code ?key} (its option is left out when unset).
-     * The {@code env:} and {@code sys:} functions take their default after a second colon.
-     */
-    private static boolean hasDefault(String placeholder) {
-        if (placeholder.startsWith("?")) {
-            return true;
-        }
-        String key = placeholder.startsWith("env:") || placeholder.startsWith("sys:") ? placeholder.substring(4) : placeholder;
-        return key.contains(":");
-    }
-
-    /** Every text value of a YAML document (comments are not values, so a placeholder named in one does not count). */
-    private static List<String> textValues(JsonNode node) {
-        List<String> texts = new ArrayList<>();
-        if (node.isTextual()) {
-            texts.add(node.textValue());
-        }
-        for (JsonNode child : node) {
-            texts.addAll(textValues(child));
-        }
-        return texts;
+        assertThat(problems).as("what keeps each role folder from running on its own, as `camel run` runs it").isEmpty();
     }
 
     private static Schema yamlDslSchema() throws IOException {
