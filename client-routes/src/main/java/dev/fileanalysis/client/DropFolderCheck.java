@@ -35,6 +35,8 @@ public final class DropFolderCheck {
 
     private final Path dropFolder;
     private final Pattern ignoredNames;
+    /** Ignored names already said to be left alone. */
+    private final java.util.Set<String> leftAlone = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public DropFolderCheck(Path dropFolder, String ignoredNames) {
         this.dropFolder = dropFolder;
@@ -89,7 +91,14 @@ public final class DropFolderCheck {
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dropFolder)) {
             for (Path entry : entries) {
-                if (ignoredNames.matcher(entry.getFileName().toString()).matches()) {
+                String name = entry.getFileName().toString();
+                if (ignoredNames.matcher(name).matches()) {
+                    // Hidden files are the system's own (.DS_Store); anything else left alone is
+                    // said once, so a person who dropped "notes.tmp" on purpose learns why.
+                    if (!name.startsWith(".") && leftAlone.size() < 10_000 && leftAlone.add(name)) {
+                        LOG.info("{} in the drop folder is left alone: its name is that of a partial download or an "
+                                + "editor's file (client.ignored-names). Rename it to send it.", name);
+                    }
                     continue;
                 }
                 try {
