@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +37,8 @@ class DropFolderNamesIT {
     private static final Duration RESULT_TIMEOUT = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
+    // Kept when a test fails: its logs say which name went where.
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path data;
 
     private RunningPipeline pipeline;
@@ -127,7 +129,7 @@ class DropFolderNamesIT {
 
         await("both files are sent after the sign-in").atMost(RESULT_TIMEOUT).until(() -> resultsIn(device).size() == 2);
         for (Path result : resultsIn(device)) {
-            assertThat(JSON.readTree(result.toFile()).path("status").asText()).as(result.toString()).isEqualTo("DONE");
+            assertThat(JSON.readTree(result.toFile()).path("status").asText()).as(Files.readString(result)).isEqualTo("DONE");
         }
         String said = Files.readString(log);
         assertThat(said.split("Not signed in: run ./pipeline login", -1)).as("said once, not once per file").hasSize(2);
@@ -147,7 +149,16 @@ class DropFolderNamesIT {
 
     /** The results by the name inside them, once {@code count} result files are there. */
     private Map<String, List<JsonNode>> awaitResults(int count) throws Exception {
-        await("all results").atMost(RESULT_TIMEOUT).until(() -> resultsIn(data).size() >= count);
+        try {
+            await("all results").atMost(RESULT_TIMEOUT).until(() -> resultsIn(data).size() >= count);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(count + " results expected; there are " + resultsByName().keySet() + " (data in " + data
+                    + ")", e);
+        }
+        return resultsByName();
+    }
+
+    private Map<String, List<JsonNode>> resultsByName() throws IOException {
         Map<String, List<JsonNode>> byName = new HashMap<>();
         for (Path result : resultsIn(data)) {
             JsonNode content = JSON.readTree(result.toFile());
