@@ -77,17 +77,26 @@ public final class ErrorResponses {
         }
         boolean empty = body == null || body instanceof String text && text.isEmpty();
         if (empty && status != null && status == 404) {
-            message.setBody(Json.write(Map.of("error", "There is no " + path + " in this API; its operations are described at "
-                    + "/openapi.json.")));
+            message.setBody(Json.write(Map.of("error", noSuchPath(path))));
             empty = false;
         } else if (empty && status != null && status == 405) {
             message.setHeader("Allow", allow);
-            message.setBody(Json.write(Map.of("error", method + " is not an operation of " + path + "; it takes " + allow + ".")));
+            message.setBody(Json.write(Map.of("error", notAnOperation(method, path, allow))));
             empty = false;
         }
         if (!empty) {
             message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         }
+    }
+
+    /** The refusal of a path the API document does not describe. */
+    static String noSuchPath(String path) {
+        return "There is no " + path + " in this API; its operations are described at /openapi.json.";
+    }
+
+    /** The refusal of a method the API document does not describe for a path; {@code allow} may be unknown (null). */
+    static String notAnOperation(String method, String path, String allow) {
+        return method + " is not an operation of " + path + (allow == null || allow.isBlank() ? "." : "; it takes " + allow + ".");
     }
 
     /** The HTTP status that tells a caller what kind of refusal this is. */

@@ -92,6 +92,10 @@ public class ServerBeans implements CamelConfiguration {
         ErrorResponses errorResponses = new ErrorResponses();
         camel.getRegistry().bind("errorResponses", errorResponses);
         camel.addRoutePolicyFactory(new ApiResponses(errorResponses));
+        // What the HTTP server refuses before any route runs (a URL or headers over its limits, a
+        // body over camel.server.max-body-size, a request it cannot parse) gets the same kind of
+        // answer, not an empty body; now, because the server takes its Vert.x from the registry as it starts.
+        HttpServerRefusals.install(camel);
         camel.getRegistry().bind("housekeeping", new Housekeeping(jobs, results, directory,
                 Duration.ofSeconds(settings.getLong("server.upload-abandon-seconds", 3600)),
                 Duration.ofHours(settings.getLong("server.job-retention-hours", 24 * 7)),

@@ -29,6 +29,7 @@ import dev.fileanalysis.server.CallerDirectory;
 import dev.fileanalysis.server.ContractCheck;
 import dev.fileanalysis.server.ErrorResponses;
 import dev.fileanalysis.server.Health;
+import dev.fileanalysis.server.HttpServerRefusals;
 import dev.fileanalysis.server.auth.ServiceTokenValidator;
 import dev.fileanalysis.server.auth.SessionClaims;
 import dev.fileanalysis.server.auth.SessionTokens;
@@ -122,6 +123,7 @@ class ServerRoutesTest extends CamelTestSupport {
         ErrorResponses errorResponses = new ErrorResponses();
         camel.getRegistry().bind("errorResponses", errorResponses);
         camel.addRoutePolicyFactory(new ApiResponses(errorResponses));
+        HttpServerRefusals.install(camel);
         camel.getRegistry().bind("health", new Health());
 
         List<Resource> routes = new ArrayList<>();
