@@ -116,10 +116,10 @@ public final class JobAnalysis {
         try {
             handleFailure(exchange);
         } catch (ServerCallException refused) {
-            if (refused.status() != 409 && refused.status() != 403) {
+            if (refused.status() != 409 && refused.status() != 403 && refused.status() != 404) {
                 throw refused;
             }
-            // Taken over or ended meanwhile: the server refuses, rightly, whatever we had to say.
+            // Taken over, ended or gone meanwhile: the server refuses, rightly, whatever we had to say.
             LOG.warn("job {} is no longer ours: {}", exchange.getProperty(JOB, Job.class).id(), refused.getMessage());
         }
     }
