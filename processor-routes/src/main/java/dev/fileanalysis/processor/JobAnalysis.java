@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +13,7 @@ import dev.fileanalysis.crypto.ClientPublicKey;
 import dev.fileanalysis.crypto.JobSignature;
 import dev.fileanalysis.crypto.ResultCipher;
 import dev.fileanalysis.model.Job;
+import dev.fileanalysis.model.ResultPlaintext;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
@@ -85,7 +85,10 @@ public final class JobAnalysis {
                 analysed -> reportProgress(job, analysed), () -> leases.lost(job.id()));
     }
 
-    /** Encrypts the engine's JSON answer to the job's client key and stores it as the job's result. */
+    /**
+     * Encrypts the engine's JSON answer, with the job's id beside it ({@link ResultPlaintext}), to
+     * the job's client key and stores it as the job's result.
+     */
     public void deliverResult(Exchange exchange) throws Exception {
         Job job = exchange.getProperty(JOB, Job.class);
         String answer = exchange.getIn().getBody(String.class);
@@ -99,7 +102,7 @@ public final class JobAnalysis {
             deliver(job, Job.FAILED, "The analysis engine answered with something other than a JSON object.");
             return;
         }
-        byte[] plaintext = JSON.writeValueAsBytes(parsed);
+        byte[] plaintext = ResultPlaintext.done(job.id(), parsed).toBytes();
         String payload = ResultCipher.encrypt(plaintext, ClientPublicKey.fromClientId(job.client()));
         server.storeResult(job.id(), claimer.processorId(), Job.DONE, payload, null);
         LOG.info("job {} DONE, result encrypted to its client", job.id());
@@ -113,10 +116,10 @@ public final class JobAnalysis {
         try {
             handleFailure(exchange);
         } catch (ServerCallException refused) {
-            if (refused.status() != 409 && refused.status() != 403) {
+            if (refused.status() != 409 && refused.status() != 403 && refused.status() != 404) {
                 throw refused;
             }
-            // Taken over or ended meanwhile: the server refuses, rightly, whatever we had to say.
+            // Taken over, ended or gone meanwhile: the server refuses, rightly, whatever we had to say.
             LOG.warn("job {} is no longer ours: {}", exchange.getProperty(JOB, Job.class).id(), refused.getMessage());
         }
     }
@@ -146,7 +149,7 @@ public final class JobAnalysis {
 
     private void deliver(Job job, String status, String error) throws Exception {
         LOG.warn("job {} {}: {}", job.id(), status, error);
-        byte[] plaintext = JSON.writeValueAsBytes(Map.of("error", error));
+        byte[] plaintext = ResultPlaintext.failed(job.id(), error).toBytes();
         String payload = ResultCipher.encrypt(plaintext, ClientPublicKey.fromClientId(job.client()));
         server.storeResult(job.id(), claimer.processorId(), status, payload, null);
     }

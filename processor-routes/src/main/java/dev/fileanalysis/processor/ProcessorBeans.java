@@ -35,7 +35,8 @@ public class ProcessorBeans implements CamelConfiguration {
         ServerApiClient server = new ServerApiClient(http, URI.create(settings.require("processor.server-url")), tokens);
         int workers = settings.getInt("processor.workers", 2);
         JobClaimer claimer = new JobClaimer(server, processorId, settings.require("processor.supported-versions"), workers);
-        LeaseKeeper leases = new LeaseKeeper(server, processorId);
+        LeaseKeeper leases = new LeaseKeeper(server, processorId,
+                Duration.ofMillis(settings.getLong("processor.lease-renew-ms", 15000)));
         camel.getRegistry().bind("jobClaimer", claimer);
         camel.getRegistry().bind("leaseKeeper", leases);
         camel.getRegistry().bind("jobAnalysis", new JobAnalysis(server, http, claimer, leases,

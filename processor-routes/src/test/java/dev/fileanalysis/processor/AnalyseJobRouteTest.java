@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fileanalysis.crypto.ResultCipher;
 import dev.fileanalysis.model.Job;
+import dev.fileanalysis.model.ResultPlaintext;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
@@ -39,11 +40,29 @@ class AnalyseJobRouteTest extends ProcessorRouteTestSupport {
 
         JsonNode stored = await().atMost(Duration.ofSeconds(10)).until(() -> server.result(job.id()), result -> result != null);
         assertThat(stored.path("status").asText()).isEqualTo(Job.DONE);
-        JsonNode answer = JSON.readTree(new String(ResultCipher.decrypt(stored.path("payload").asText(), client),
-                StandardCharsets.UTF_8));
+        ResultPlaintext result = ResultPlaintext.readFor(job.id(), ResultCipher.decrypt(stored.path("payload").asText(), client));
+        assertThat(result.isDone()).isTrue();
+        JsonNode answer = result.result();
         assertThat(answer.path("size").asInt()).isEqualTo(content.length);
         assertThat(answer.path("same").asBoolean()).as("the engine got the file's bytes in order").isTrue();
-        assertThat(answer.path("job").asText()).isEqualTo(job.id());
+        assertThat(answer.path("job").asText()).as("the engine was told the job's id").isEqualTo(job.id());
+    }
+
+    @Test
+    void theStoredResultDecryptsToTheJobsIdBesideTheEnginesAnswerSoTheDeviceCanTellWhichJobItAnswers() throws Exception {
+        Job job = signedJob("job-00000000-0000-4000-8000-000000000005");
+        getMockEndpoint("mock:engine").whenAnyExchangeReceived(exchange -> {
+            exchange.getIn().getBody(InputStream.class).readAllBytes();
+            exchange.getMessage().setBody("{ \"verdict\" : \"clean\" }");
+        });
+        startRoutesBut("claim-job", "renew-leases");
+
+        template.sendBody("seda:analyse-job", offered(job, random(1_000, 5)));
+
+        JsonNode stored = await().atMost(Duration.ofSeconds(10)).until(() -> server.result(job.id()), result -> result != null);
+        String plaintext = new String(ResultCipher.decrypt(stored.path("payload").asText(), client), StandardCharsets.UTF_8);
+        assertThat(plaintext).as("the contract with the client, byte for byte")
+                .isEqualTo("{\"job\":\"" + job.id() + "\",\"result\":{\"verdict\":\"clean\"}}");
     }
 
     @Test
@@ -60,8 +79,10 @@ class AnalyseJobRouteTest extends ProcessorRouteTestSupport {
                 > server.callNames().indexOf("result " + job.id()) && server.result(job.id()) != null);
         JsonNode stored = server.result(job.id());
         assertThat(stored.path("status").asText()).isEqualTo(Job.FAILED);
-        String reason = new String(ResultCipher.decrypt(stored.path("payload").asText(), client), StandardCharsets.UTF_8);
-        assertThat(reason).contains("The analysis engine could not be reached");
+        JsonNode failure = JSON.readTree(ResultCipher.decrypt(stored.path("payload").asText(), client));
+        assertThat(failure.path(ResultPlaintext.JOB).asText()).isEqualTo(job.id());
+        assertThat(failure.path(ResultPlaintext.ERROR).asText()).contains("The analysis engine could not be reached");
+        assertThat(failure.has(ResultPlaintext.RESULT)).isFalse();
         assertThat(leases.lost(job.id())).isFalse();
     }
 

@@ -26,6 +26,11 @@ abstract class ProcessorRouteTestSupport extends CamelTestSupport {
 
     static final Path ROUTE_FOLDER = Path.of(System.getProperty("pipeline.home", "..")).resolve("processor-routes");
     static final int WORKERS = 2;
+    /**
+     * The renewal period the lease keeper is made for (its renewals give up after half of it);
+     * the renew-leases timer itself ticks only in a test that sets processor.lease-renew-ms.
+     */
+    static final Duration RENEW_EVERY = Duration.ofSeconds(4);
 
     final ServerStandIn server;
     final ClientKeyPair client = ClientKeyPair.generate();
@@ -42,7 +47,7 @@ abstract class ProcessorRouteTestSupport extends CamelTestSupport {
         }
         ServerApiClient api = server.client(http);
         claimer = new JobClaimer(api, "processor-test", ">=1.0.0 <2.0.0", WORKERS);
-        leases = new LeaseKeeper(api, "processor-test");
+        leases = new LeaseKeeper(api, "processor-test", RENEW_EVERY);
         analysis = new JobAnalysis(api, http, claimer, leases, 1 << 20, Duration.ofSeconds(5), 1);
     }
 

@@ -1,8 +1,8 @@
 package dev.fileanalysis.processor;
 
 import java.time.Duration;
+import java.util.Properties;
 
-import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,20 +11,47 @@ import static org.awaitility.Awaitility.await;
 /** renew-leases.camel.yaml: the jobs being analysed keep their leases; one taken over is let go. */
 class RenewLeasesRouteTest extends ProcessorRouteTestSupport {
 
+    /** The route's own timer, ticking every 50 ms; the lease keeper still gives a renewal {@code RENEW_EVERY / 2}. */
+    @Override
+    Properties settings() {
+        Properties settings = super.settings();
+        settings.setProperty("processor.lease-renew-ms", "50");
+        return settings;
+    }
+
     @Test
-    void theLeaseOfEachJobBeingAnalysedIsRenewedAndOneTakenOverIsMarkedLost() throws Exception {
+    void theLeaseOfEachJobBeingAnalysedIsRenewedAndOneTakenOverOrDeletedIsMarkedLost() throws Exception {
         leases.hold("job-kept");
         leases.hold("job-taken");
+        leases.hold("job-deleted");
         server.takenOver.add("job-taken");
-        AdviceWith.adviceWith(context, "renew-leases", route -> route.replaceFromWith("timer:renew-leases?period=50"));
+        server.deleted.add("job-deleted");
         startRoutesBut("claim-job", "analyse-job");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.callNames().stream()
-                .filter("lease job-kept"::equals).count() >= 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> renewals("job-kept") >= 3);
         assertThat(leases.lost("job-taken")).as("the work on it stops at its next chunk").isTrue();
+        assertThat(leases.lost("job-deleted")).as("a job the server no longer has is lost too").isTrue();
         assertThat(leases.lost("job-kept")).isFalse();
-        assertThat(server.callNames().stream().filter("lease job-taken"::equals).count())
-                .as("a lost job is not renewed again").isEqualTo(1);
+        assertThat(renewals("job-taken")).as("a lost job is not renewed again").isEqualTo(1);
+        assertThat(renewals("job-deleted")).isEqualTo(1);
+    }
+
+    @Test
+    void aRenewalLeftWithoutAnswerGivesUpWithinHalfTheRenewalPeriodAndTheNextTickRenewsAgain() throws Exception {
+        leases.hold("job-slow");
+        leases.hold("job-kept");
+        server.renewalsHang.add("job-slow");
+        startRoutesBut("claim-job", "analyse-job");
+
+        // A tick ends when its last renewal has: a second renewal of either job means the first
+        // one left hanging gave up. Retried within the API's general budget (two minutes), or
+        // waiting out its general 30-second request timeout, it would not within this bound.
+        Duration bound = leases.renewalTimeout().multipliedBy(5);
+        assertThat(leases.renewalTimeout()).isEqualTo(RENEW_EVERY.dividedBy(2));
+        await().atMost(bound).until(() -> renewals("job-slow") >= 2);
+        assertThat(renewals("job-kept")).as("the job whose renewal was answered was renewed at each tick")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(leases.lost("job-slow")).as("no answer is not a refusal: the job is still this processor's").isFalse();
     }
 
     @Test
@@ -34,7 +61,6 @@ class RenewLeasesRouteTest extends ProcessorRouteTestSupport {
         leases.hold("job-retried");
         leases.hold("job-retried");
         leases.letGo("job-retried");
-        AdviceWith.adviceWith(context, "renew-leases", route -> route.replaceFromWith("timer:renew-leases?period=50"));
         startRoutesBut("claim-job", "analyse-job");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> server.callNames().contains("lease job-retried"));
@@ -43,5 +69,16 @@ class RenewLeasesRouteTest extends ProcessorRouteTestSupport {
         await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(server.callNames()).as("no renewal once the last holder let go")
                         .hasSize(renewals));
+    }
+
+    @Test
+    void theRenewalTimeoutIsHalfTheRenewalPeriodAndNeverMoreThanTenSeconds() {
+        assertThat(LeaseKeeper.renewalTimeout(Duration.ofMillis(1000))).isEqualTo(Duration.ofMillis(500));
+        assertThat(LeaseKeeper.renewalTimeout(Duration.ofSeconds(15))).isEqualTo(Duration.ofMillis(7500));
+        assertThat(LeaseKeeper.renewalTimeout(Duration.ofMinutes(5))).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    private long renewals(String jobId) {
+        return server.callNames().stream().filter(("lease " + jobId)::equals).count();
     }
 }

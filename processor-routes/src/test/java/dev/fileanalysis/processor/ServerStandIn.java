@@ -13,6 +13,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,15 +49,23 @@ final class ServerStandIn implements AutoCloseable {
     final List<Call> calls = new CopyOnWriteArrayList<>();
     /** Jobs whose lease renewal is refused, as when another processor took them over. */
     final Set<String> takenOver = ConcurrentHashMap.newKeySet();
+    /** Jobs the server no longer has (404 to a renewal). */
+    final Set<String> deleted = ConcurrentHashMap.newKeySet();
+    /** Jobs whose lease renewals get no answer until the stand-in closes: a server that hangs. */
+    final Set<String> renewalsHang = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     private final Deque<Job> waiting = new ConcurrentLinkedDeque<>();
     private final Map<String, List<byte[]>> frames = new ConcurrentHashMap<>();
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final HttpServer http;
+    /** A thread per call, so that a call left hanging does not hold up the calls after it. */
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
     private final String base;
 
     ServerStandIn() throws IOException {
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.setExecutor(handlers);
         base = "http://127.0.0.1:" + http.getAddress().getPort();
         http.createContext("/api/processor/claims", this::claim);
         http.createContext("/api/processor/jobs/", this::jobCall);
@@ -135,6 +146,19 @@ final class ServerStandIn implements AutoCloseable {
             answer(exchange, 409, ("{\"error\":\"Job " + jobId + " is held by another processor.\"}").getBytes());
             return;
         }
+        if (what.equals("lease") && deleted.contains(jobId)) {
+            answer(exchange, 404, ("{\"error\":\"Job " + jobId + " not found.\"}").getBytes());
+            return;
+        }
+        if (what.equals("lease") && renewalsHang.contains(jobId)) {
+            try {
+                closing.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+            return;
+        }
         answer(exchange, 204, null);
     }
 
@@ -161,6 +185,8 @@ final class ServerStandIn implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         http.stop(0);
+        handlers.shutdownNow();
     }
 }

@@ -10,12 +10,14 @@ import java.util.Properties;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fileanalysis.apiclient.ServerApiClient;
 import dev.fileanalysis.apiclient.ServerCallException;
 import dev.fileanalysis.apiclient.TokenSource;
 import dev.fileanalysis.crypto.ResultCipher;
 import dev.fileanalysis.model.Job;
 import dev.fileanalysis.model.Result;
+import dev.fileanalysis.model.ResultPlaintext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,7 @@ class RecoveryIT {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
     private static final String LEASE_SECONDS = "4";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path data;
@@ -63,6 +66,11 @@ class RecoveryIT {
         if (pipeline != null) {
             pipeline.close();
         }
+    }
+
+    /** The decrypted result, refused unless it names the job it is filed under. */
+    private static ResultPlaintext answer(TestClient device, Result result) throws Exception {
+        return ResultPlaintext.readFor(result.job(), ResultCipher.decrypt(result.payload(), device.keys));
     }
 
     private ServerApiClient processorCredential() {
@@ -92,18 +100,20 @@ class RecoveryIT {
         assertThat(takenOver.processor()).isEqualTo(second);
         assertThat(takenOver.attempts()).isEqualTo(2);
 
-        String late = ResultCipher.encrypt("{\"from\":\"first\"}".getBytes(StandardCharsets.UTF_8), device.keys.publicKey());
+        String late = ResultCipher.encrypt(ResultPlaintext.done(job.id(), JSON.readTree("{\"from\":\"first\"}")).toBytes(),
+                device.keys.publicKey());
         assertThatThrownBy(() -> processors.storeResult(job.id(), first, Job.DONE, late, null))
                 .as("a late result from the old holder")
                 .isInstanceOfSatisfying(ServerCallException.class, e -> assertThat(e.status()).isEqualTo(409));
         assertThatThrownBy(() -> processors.renewLease(job.id(), first))
                 .isInstanceOfSatisfying(ServerCallException.class, e -> assertThat(e.status()).isEqualTo(409));
 
-        String current = ResultCipher.encrypt("{\"from\":\"second\"}".getBytes(StandardCharsets.UTF_8), device.keys.publicKey());
+        String current = ResultCipher.encrypt(ResultPlaintext.done(job.id(), JSON.readTree("{\"from\":\"second\"}")).toBytes(),
+                device.keys.publicKey());
         processors.storeResult(job.id(), second, Job.DONE, current, null);
         List<Result> results = device.server.results(device.keys.publicKey().clientId());
         assertThat(results).filteredOn(r -> r.job().equals(job.id())).singleElement()
-                .satisfies(r -> assertThat(device.decrypt(r).path("from").asText()).isEqualTo("second"));
+                .satisfies(r -> assertThat(answer(device, r).result().path("from").asText()).isEqualTo("second"));
     }
 
     @Test
@@ -128,7 +138,7 @@ class RecoveryIT {
         Result result = await("the job is finished by a new processor").atMost(TIMEOUT)
                 .until(() -> device.result(job.id()).orElse(null), r -> r != null);
         assertThat(result.status()).isEqualTo(Job.DONE);
-        JsonNode answer = device.decrypt(result);
+        JsonNode answer = answer(device, result).result();
         byte[] whole = EmbeddedPipelineIT.concat(chunks);
         assertThat(answer.path("size").asLong()).isEqualTo(whole.length);
         assertThat(answer.path("sha256").asText()).isEqualTo(EmbeddedPipelineIT.sha256(whole));
@@ -159,7 +169,7 @@ class RecoveryIT {
         Result result = await().atMost(TIMEOUT).until(() -> device.result(job.id()).orElse(null), r -> r != null);
         assertThat(result.status()).isEqualTo(Job.DONE);
         byte[] whole = EmbeddedPipelineIT.concat(chunks);
-        assertThat(device.decrypt(result).path("sha256").asText()).isEqualTo(EmbeddedPipelineIT.sha256(whole));
+        assertThat(answer(device, result).result().path("sha256").asText()).isEqualTo(EmbeddedPipelineIT.sha256(whole));
         assertThat(pipeline.roleProcesses("server")).singleElement()
                 .satisfies(restarted -> assertThat(restarted.pid()).isNotEqualTo(server.pid()));
     }
@@ -198,7 +208,7 @@ class RecoveryIT {
 
             Result result = await().atMost(TIMEOUT).until(() -> device.result(job.id()).orElse(null), r -> r != null);
             assertThat(result.status()).isEqualTo(Job.FAILED);
-            assertThat(device.decrypt(result).path("error").asText()).contains("did not answer in time");
+            assertThat(answer(device, result).error()).contains("did not answer in time");
             assertThat(device.server.job(job.id()).attempts()).isEqualTo(2);
             for (java.net.Socket socket : held) {
                 socket.close();

@@ -33,16 +33,34 @@ public final class ServerApiClient {
     private final URI base;
     private final AccessTokens tokens;
     private final RetryPolicy retry;
+    private final Duration requestTimeout;
 
     public ServerApiClient(HttpClient http, URI base, AccessTokens tokens) {
         this(http, base, tokens, RetryPolicy.DEFAULT);
     }
 
     public ServerApiClient(HttpClient http, URI base, AccessTokens tokens, RetryPolicy retry) {
+        this(http, base, tokens, retry, CALL_TIMEOUT);
+    }
+
+    private ServerApiClient(HttpClient http, URI base, AccessTokens tokens, RetryPolicy retry, Duration requestTimeout) {
         this.http = http;
         this.base = base;
         this.tokens = tokens;
         this.retry = retry;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /**
+     * The same API (same connection pool, same token) for calls that are repeated on a schedule
+     * anyway, such as a lease renewal: no retry, and each request given up after
+     * {@code requestTimeout}. Waiting out a slow server there would only delay the next, fresh try.
+     */
+    public ServerApiClient failingFast(Duration requestTimeout) {
+        if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("A request timeout must be positive, got " + requestTimeout + ".");
+        }
+        return new ServerApiClient(http, base, tokens, RetryPolicy.NONE, requestTimeout);
     }
 
     public record Reservation(String id, String bucket, String region, String file) {
@@ -168,7 +186,10 @@ public final class ServerApiClient {
                 JSON.writeValueAsString(Map.of("processor", processorId, "analysed", analysed)));
     }
 
-    /** Renews this processor's lease on a job; a {@link ServerCallException} with 409 means it lost the job. */
+    /**
+     * Renews this processor's lease on a job; a {@link ServerCallException} with 409 (or 403, 404)
+     * means it lost the job. Renewals repeat on a timer: see {@link #failingFast}.
+     */
     public void renewLease(String jobId, String processorId) throws IOException, InterruptedException {
         call("POST", "/api/processor/jobs/" + jobId + "/lease", JSON.writeValueAsString(Map.of("processor", processorId)));
     }
@@ -223,7 +244,7 @@ public final class ServerApiClient {
 
     private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(CALL_TIMEOUT)
+                .timeout(requestTimeout)
                 .header("Authorization", "Bearer " + tokens.token())
                 .header("Accept", "application/json");
         if (body == null) {
