@@ -2,7 +2,6 @@ package dev.fileanalysis.client;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fileanalysis.apiclient.ServerApiClient;
@@ -28,7 +26,9 @@ import dev.fileanalysis.client.signin.SignedOutException;
 import dev.fileanalysis.crypto.ClientKeyPair;
 import dev.fileanalysis.crypto.ResultCipher;
 import dev.fileanalysis.model.Job;
+import dev.fileanalysis.model.MalformedResultException;
 import dev.fileanalysis.model.Result;
+import dev.fileanalysis.model.ResultPlaintext;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -290,21 +290,21 @@ public final class ResultInbox {
             file.put("error", result.error() == null ? "The job failed without a reason." : result.error());
         } else {
             try {
-                JsonNode plaintext = JSON.readTree(new String(ResultCipher.decrypt(result.payload(), keys), StandardCharsets.UTF_8));
                 // The processor names the job inside what it encrypts, where the server cannot
                 // change it: a result made for another job of this device (swapped by a server
                 // that was broken into, or mixed up) is refused instead of written under this name.
-                String madeFor = plaintext.path("job").isTextual() ? plaintext.path("job").asText() : null;
-                if (!result.job().equals(madeFor)) {
-                    status = Job.FAILED;
-                    file.put("error", "The result offered for job " + result.job() + " was made for "
-                            + (madeFor == null ? "no named job" : "another job (" + madeFor + ")") + ", so it was refused: "
-                            + "it may have been swapped or tampered with on the way. Drop the file again to re-analyse it.");
-                } else if (Job.DONE.equals(result.status())) {
-                    file.put("result", plaintext.path("result"));
+                ResultPlaintext plaintext = ResultPlaintext.readFor(result.job(), ResultCipher.decrypt(result.payload(), keys));
+                if (plaintext.isDone()) {
+                    status = Job.DONE;
+                    file.put("result", plaintext.result());
                 } else {
-                    file.put("error", plaintext.path("error").asText("The analysis failed without a reason."));
+                    status = Job.FAILED;
+                    file.put("error", plaintext.error());
                 }
+            } catch (MalformedResultException refused) {
+                status = Job.FAILED;
+                file.put("error", refused.getMessage() + " It may have been swapped or tampered with on the way. Drop the "
+                        + "file again to re-analyse it.");
             } catch (Exception e) {
                 status = Job.FAILED;
                 file.put("error", "The result of job " + result.job() + " could not be decrypted with this device's key ("

@@ -153,8 +153,12 @@ final class FakePipelineServer {
      * that names the job ({@code {"job": ..., "result": ...}}).
      */
     static String sealed(String jobId, String analysis, dev.fileanalysis.crypto.ClientPublicKey key) {
-        return dev.fileanalysis.crypto.ResultCipher.encrypt(("{\"job\":\"" + jobId + "\",\"result\":" + analysis + "}")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8), key);
+        try {
+            return dev.fileanalysis.crypto.ResultCipher.encrypt(dev.fileanalysis.model.ResultPlaintext.done(jobId,
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(analysis)).toBytes(), key);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     Result addResult(String jobId, String status, String payload, String error) {

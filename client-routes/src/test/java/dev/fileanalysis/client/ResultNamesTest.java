@@ -111,8 +111,8 @@ class ResultNamesTest {
         JsonNode written = JSON.readTree(device.results().resolve("invoice.pdf.json").toFile());
         assertThat(written.path("status").asText()).isEqualTo("FAILED");
         assertThat(written.path("result").isMissingNode()).as("nothing of the other job is written").isTrue();
-        assertThat(written.path("error").asText()).contains("made for another job (" + payslip + ")")
-                .contains("Drop the file again");
+        assertThat(written.path("error").asText()).contains("filed under job " + invoice)
+                .contains("answers job " + payslip).contains("refused").contains("Drop the file again");
         assertThat(Files.readString(device.results().resolve("invoice.pdf.json"))).doesNotContain("salary");
     }
 

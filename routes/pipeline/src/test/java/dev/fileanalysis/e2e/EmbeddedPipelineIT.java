@@ -331,8 +331,8 @@ class EmbeddedPipelineIT {
 
         assertThatThrownBy(() -> processor.storeResult(job.id(), intruder, Job.DONE, "00:00:00:00", null))
                 .isInstanceOfSatisfying(ServerCallException.class, e -> assertThat(e.status()).isEqualTo(409));
-        String payload = dev.fileanalysis.crypto.ResultCipher.encrypt("{\"size\":14}".getBytes(StandardCharsets.UTF_8),
-                device.keys.publicKey());
+        String payload = dev.fileanalysis.crypto.ResultCipher.encrypt(dev.fileanalysis.model.ResultPlaintext.done(job.id(),
+                JSON.readTree("{\"size\":14}")).toBytes(), device.keys.publicKey());
         processor.storeResult(job.id(), me, Job.DONE, payload, null);
         processor.storeResult(job.id(), me, Job.DONE, payload, null);
 

@@ -114,7 +114,13 @@ final class TestClient {
         return server.results(keys.publicKey().clientId()).stream().filter(r -> r.job().equals(jobId)).findFirst();
     }
 
+    /**
+     * What the result says, checked to answer its own job as the client checks it: the engine's
+     * answer of a job that is DONE, or {@code {"error": ...}} for one that FAILED.
+     */
     JsonNode decrypt(Result result) throws Exception {
-        return JSON.readTree(new String(ResultCipher.decrypt(result.payload(), keys), StandardCharsets.UTF_8));
+        dev.fileanalysis.model.ResultPlaintext plaintext = dev.fileanalysis.model.ResultPlaintext.readFor(result.job(),
+                ResultCipher.decrypt(result.payload(), keys));
+        return plaintext.isDone() ? plaintext.result() : JSON.createObjectNode().put("error", plaintext.error());
     }
 }
