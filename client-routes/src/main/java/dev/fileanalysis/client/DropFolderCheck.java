@@ -106,6 +106,10 @@ public final class DropFolderCheck {
                         refused.add(undecodableName(entry));
                         continue;
                     }
+                    if (name.indexOf('\\') >= 0 && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                        refused.add(backslashInName(entry));
+                        continue;
+                    }
                     sendable(entry);
                 } catch (UnsendableFileException refusal) {
                     refused.add(refusal);
@@ -135,6 +139,20 @@ public final class DropFolderCheck {
                 "The name \"" + bytes + "\" is not valid UTF-8 text, so the client cannot open the file by its name (it "
                         + "shows as \"" + shown + "\"). Rename it, in a file manager or with mv in a terminal, and it is "
                         + "sent under its new name.");
+    }
+
+    /**
+     * A name with a backslash, which Linux and macOS allow: Camel's file component reads it as a
+     * folder separator (it normalises paths for Windows), so the watcher looks for a file that is
+     * not there and never hands this one over.
+     */
+    private static UnsendableFileException backslashInName(Path entry) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        String name = entry.getFileName().toString();
+        return new UnsendableFileException(entry, attributes.size(),
+                reportKey(entry, "backslash", attributes.size() + "/" + attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS)),
+                name + " has a backslash (\\) in its name, which the drop-folder watcher takes for a folder separator, so it "
+                        + "cannot be sent under this name. Rename it without the backslash and it is sent.");
     }
 
     /** The last segment of {@code entry}'s name with every byte that is not UTF-8 written as {@code \xFF}. */

@@ -110,4 +110,16 @@ class DropFolderCheckTest {
         });
         assertThat(server.calls).isEmpty();
     }
+
+    @Test
+    void aFileWithABackslashInItsNameGetsOneFailedResultSayingToRenameIt() throws Exception {
+        Files.writeString(drop.resolve("2026\\Q4 report.txt"), "the watcher would never hand this over");
+
+        device.inbox.reportUnsendable(check.scan());
+        device.inbox.reportUnsendable(check.scan());
+
+        assertThat(device.resultFiles()).singleElement().satisfies(result ->
+                assertThat(Files.readString(result)).contains("\"status\" : \"FAILED\"").contains("has a backslash")
+                        .contains("Rename it without the backslash"));
+    }
 }
