@@ -121,7 +121,8 @@ public final class ChunkStream extends InputStream {
         Duration wait = FIRST_POLL;
         while (pending.isEmpty()) {
             if (lost.getAsBoolean()) {
-                throw new JobGoneException("job " + job.id() + " was taken over by another processor (lease lost)");
+                throw new JobGoneException("job " + job.id() + " was taken over (its lease was lost) by another processor "
+                        + "or by a newer attempt here");
             }
             ChunkDownloads downloads;
             try {

@@ -30,6 +30,8 @@ public final class JobAnalysis {
     private static final Logger LOG = LoggerFactory.getLogger(JobAnalysis.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String JOB = "job";
+    /** This worker's attempt on the job, as {@link LeaseKeeper#hold} numbered it. */
+    static final String ATTEMPT = "attempt";
     static final String SIGNATURE_REJECTED = "signatureRejected";
 
     private final ServerApiClient server;
@@ -58,7 +60,7 @@ public final class JobAnalysis {
     public void begin(Exchange exchange) {
         Job job = exchange.getIn().getBody(Job.class);
         exchange.setProperty(JOB, job);
-        leases.hold(job.id());
+        exchange.setProperty(ATTEMPT, leases.hold(job.id()));
         if (!JobSignature.isValid(job)) {
             exchange.setProperty(SIGNATURE_REJECTED, true);
             throw new SecurityException("The signature of job " + job.id() + " does not match its client key; "
@@ -81,13 +83,16 @@ public final class JobAnalysis {
     /** The job's original bytes as a stream that follows the upload; the body of the engine request. */
     public ChunkStream openChunks(Exchange exchange) {
         Job job = exchange.getProperty(JOB, Job.class);
+        long attempt = exchange.getProperty(ATTEMPT, Long.class);
         return new ChunkStream(server, http, job, claimer.processorId(), maxChunkBytes, stallTimeout,
-                analysed -> reportProgress(job, analysed), () -> leases.lost(job.id()));
+                analysed -> reportProgress(job, analysed), () -> !leases.holds(job.id(), attempt));
     }
 
     /**
      * Encrypts the engine's JSON answer, with the job's id beside it ({@link ResultPlaintext}), to
-     * the job's client key and stores it as the job's result.
+     * the job's client key and stores it as the job's result. An attempt taken over meanwhile by a
+     * newer one here still delivers it: the answer is as good as any attempt's, and the server
+     * keeps one result per job.
      */
     public void deliverResult(Exchange exchange) throws Exception {
         Job job = exchange.getProperty(JOB, Job.class);
@@ -99,7 +104,12 @@ public final class JobAnalysis {
             parsed = null;
         }
         if (parsed == null || !parsed.isObject()) {
-            deliver(job, Job.FAILED, "The analysis engine answered with something other than a JSON object.");
+            String reason = "The analysis engine answered with something other than a JSON object.";
+            if (speaksFor(exchange, job)) {
+                deliver(job, Job.FAILED, reason);
+            } else {
+                LOG.warn("stopped work on job {}: {}", job.id(), reason);
+            }
             return;
         }
         byte[] plaintext = ResultPlaintext.done(job.id(), parsed).toBytes();
@@ -133,8 +143,9 @@ public final class JobAnalysis {
             server.storeResult(job.id(), claimer.processorId(), Job.FAILED, null, reason);
             return;
         }
-        if (leases.lost(job.id()) || isJobGone(failure)) {
-            // Another processor holds it now, or the server ended it: not ours to answer for.
+        if (!speaksFor(exchange, job) || isJobGone(failure)) {
+            // Another processor holds it now, a newer attempt here took it up after this one's
+            // lease ran out, or the server ended it: not this attempt's to give back or fail.
             LOG.warn("stopped work on job {}: {}", job.id(), reason);
             return;
         }
@@ -145,6 +156,12 @@ public final class JobAnalysis {
             return;
         }
         deliver(job, Job.FAILED, reason);
+    }
+
+    /** Whether this exchange's attempt may still give the job back or fail it ({@link LeaseKeeper#holds}). */
+    private boolean speaksFor(Exchange exchange, Job job) {
+        Long attempt = exchange.getProperty(ATTEMPT, Long.class);
+        return attempt != null && leases.holds(job.id(), attempt);
     }
 
     private void deliver(Job job, String status, String error) throws Exception {

@@ -1,11 +1,9 @@
 package dev.fileanalysis.processor;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.fileanalysis.apiclient.ServerApiClient;
 import dev.fileanalysis.apiclient.ServerCallException;
@@ -23,6 +21,13 @@ import org.slf4j.LoggerFactory;
  * minutes), a renewal stuck behind a slow server would outlive the lease it is meant to keep.
  * A timeout or an unreachable server says nothing about who holds the job, so only a refusal
  * marks it lost.
+ *
+ * <p>Each time a worker here takes a job up is an attempt with its own number ({@link #hold}).
+ * The server knows the processor, not its workers: when a job's lease ran out while its worker was
+ * still at it, the server may hand the same job to this processor's idle worker as a new attempt.
+ * From then on only the newest attempt may speak for the job ({@link #holds}): the server would
+ * take an older one's giving back or failure for the newer attempt's, and the job would be tried
+ * once more than its attempts allow.
  */
 public final class LeaseKeeper {
 
@@ -33,19 +38,24 @@ public final class LeaseKeeper {
     private final ServerApiClient server;
     private final String processorId;
     private final Duration renewalTimeout;
-    /**
-     * Jobs being analysed, with how many of this processor's workers hold each: a job given back
-     * after a failed attempt can be claimed again by another worker here before the worker that
-     * gave it back has let go of it, and letting go must not end the new attempt's lease.
-     */
-    private final Map<String, Integer> held = new ConcurrentHashMap<>();
-    private final Set<String> lost = ConcurrentHashMap.newKeySet();
-    /**
-     * How many times each job was taken up here: a refusal that answers a renewal sent for an
-     * earlier attempt (given back meanwhile) must not mark the attempt that took the job up again.
-     */
-    private final Map<String, Long> attempts = new ConcurrentHashMap<>();
-    private final AtomicLong takenUp = new AtomicLong();
+    /** Jobs being analysed here; guarded by this. */
+    private final Map<String, Lease> leases = new HashMap<>();
+    /** Attempts taken up here so far: each taking-up gets the next number. Guarded by this. */
+    private long takenUp;
+
+    /** A job being analysed here. */
+    private static final class Lease {
+        /** The newest attempt on the job here, the only one that may speak for it. */
+        long attempt;
+        /**
+         * How many workers here are on the job: a job given back after a failed attempt can be
+         * claimed again by another worker before the one that gave it back has let go of it, and
+         * that letting go must not end the new attempt's lease.
+         */
+        int holders;
+        /** The server refused a renewal for {@link #attempt}: another processor holds the job now. */
+        boolean lost;
+    }
 
     /**
      * @param server     the server's API; renewals go through a fail-fast view of it
@@ -75,26 +85,35 @@ public final class LeaseKeeper {
         return renewalTimeout;
     }
 
-    public synchronized void hold(String jobId) {
-        lost.remove(jobId);
-        held.merge(jobId, 1, Integer::sum);
-        attempts.put(jobId, takenUp.incrementAndGet());
+    /** A worker takes the job up; returns the number of this attempt, for {@link #holds}. */
+    public synchronized long hold(String jobId) {
+        Lease lease = leases.computeIfAbsent(jobId, id -> new Lease());
+        lease.holders++;
+        lease.attempt = ++takenUp;
+        lease.lost = false;
+        return lease.attempt;
     }
 
+    /** A worker is done with the job; its lease is renewed no more once no worker here is on it. */
     public synchronized void letGo(String jobId) {
-        if (held.computeIfPresent(jobId, (id, holders) -> holders > 1 ? holders - 1 : null) == null) {
-            lost.remove(jobId);
-            attempts.remove(jobId);
+        Lease lease = leases.get(jobId);
+        if (lease != null && --lease.holders <= 0) {
+            leases.remove(jobId);
         }
     }
 
-    public boolean lost(String jobId) {
-        return lost.contains(jobId);
+    /**
+     * Whether {@code attempt} may still speak for the job: no other processor took it over and no
+     * newer attempt took it up here since. False means: stop, and neither give it back nor fail it.
+     */
+    public synchronized boolean holds(String jobId, long attempt) {
+        Lease lease = leases.get(jobId);
+        return lease != null && lease.attempt == attempt && !lease.lost;
     }
 
     /** The jobs whose leases the next renewal keeps: those being analysed, but not those lost. */
-    public List<String> heldJobs() {
-        return held.keySet().stream().filter(jobId -> !lost.contains(jobId)).sorted().toList();
+    public synchronized List<String> heldJobs() {
+        return leases.entrySet().stream().filter(held -> !held.getValue().lost).map(Map.Entry::getKey).sorted().toList();
     }
 
     /**
@@ -103,8 +122,8 @@ public final class LeaseKeeper {
      * tick tries again.
      */
     public void renew(String jobId) {
-        Long attempt = attempts.get(jobId);
-        if (attempt == null || lost.contains(jobId)) {
+        Long attempt = currentAttempt(jobId);
+        if (attempt == null) {
             return;
         }
         try {
@@ -123,10 +142,20 @@ public final class LeaseKeeper {
         }
     }
 
-    private synchronized void markLost(String jobId, Long attempt, String why) {
-        if (attempt.equals(attempts.get(jobId))) {
+    private synchronized Long currentAttempt(String jobId) {
+        Lease lease = leases.get(jobId);
+        return lease == null || lease.lost ? null : lease.attempt;
+    }
+
+    /**
+     * A refusal answers the renewal sent for {@code attempt}: if the job was given back and taken up
+     * again here meanwhile, the refusal is about the old attempt, not the new one.
+     */
+    private synchronized void markLost(String jobId, long attempt, String why) {
+        Lease lease = leases.get(jobId);
+        if (lease != null && lease.attempt == attempt) {
             LOG.warn("lost job {}: {}", jobId, why);
-            lost.add(jobId);
+            lease.lost = true;
         }
     }
 }

@@ -40,6 +40,11 @@ abstract class ProcessorRouteTestSupport extends CamelTestSupport {
     final JobAnalysis analysis;
 
     ProcessorRouteTestSupport() {
+        this(1);
+    }
+
+    /** @param engineAttempts attempts of a job whose engine fails, {@code processor.engine-attempts} */
+    ProcessorRouteTestSupport(int engineAttempts) {
         try {
             server = new ServerStandIn();
         } catch (java.io.IOException e) {
@@ -48,7 +53,7 @@ abstract class ProcessorRouteTestSupport extends CamelTestSupport {
         ServerApiClient api = server.client(http);
         claimer = new JobClaimer(api, "processor-test", ">=1.0.0 <2.0.0", WORKERS);
         leases = new LeaseKeeper(api, "processor-test", RENEW_EVERY);
-        analysis = new JobAnalysis(api, http, claimer, leases, 1 << 20, Duration.ofSeconds(5), 1);
+        analysis = new JobAnalysis(api, http, claimer, leases, 1 << 20, Duration.ofSeconds(5), engineAttempts);
     }
 
     /** The settings the test runs with, over the defaults written in the route files. */

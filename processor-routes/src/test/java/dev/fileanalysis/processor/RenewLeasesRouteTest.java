@@ -21,25 +21,25 @@ class RenewLeasesRouteTest extends ProcessorRouteTestSupport {
 
     @Test
     void theLeaseOfEachJobBeingAnalysedIsRenewedAndOneTakenOverOrDeletedIsMarkedLost() throws Exception {
-        leases.hold("job-kept");
-        leases.hold("job-taken");
-        leases.hold("job-deleted");
+        long kept = leases.hold("job-kept");
+        long taken = leases.hold("job-taken");
+        long deleted = leases.hold("job-deleted");
         server.takenOver.add("job-taken");
         server.deleted.add("job-deleted");
         startRoutesBut("claim-job", "analyse-job");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> renewals("job-kept") >= 3);
-        assertThat(leases.lost("job-taken")).as("the work on it stops at its next chunk").isTrue();
-        assertThat(leases.lost("job-deleted")).as("a job the server no longer has is lost too").isTrue();
-        assertThat(leases.lost("job-kept")).isFalse();
+        assertThat(leases.holds("job-taken", taken)).as("the work on it stops at its next chunk").isFalse();
+        assertThat(leases.holds("job-deleted", deleted)).as("a job the server no longer has is lost too").isFalse();
+        assertThat(leases.holds("job-kept", kept)).isTrue();
         assertThat(renewals("job-taken")).as("a lost job is not renewed again").isEqualTo(1);
         assertThat(renewals("job-deleted")).isEqualTo(1);
     }
 
     @Test
     void aRenewalLeftWithoutAnswerGivesUpWithinHalfTheRenewalPeriodAndTheNextTickRenewsAgain() throws Exception {
-        leases.hold("job-slow");
-        leases.hold("job-kept");
+        long slow = leases.hold("job-slow");
+        long kept = leases.hold("job-kept");
         server.renewalsHang.add("job-slow");
         startRoutesBut("claim-job", "analyse-job");
 
@@ -51,7 +51,9 @@ class RenewLeasesRouteTest extends ProcessorRouteTestSupport {
         await().atMost(bound).until(() -> renewals("job-slow") >= 2);
         assertThat(renewals("job-kept")).as("the job whose renewal was answered was renewed at each tick")
                 .isGreaterThanOrEqualTo(2);
-        assertThat(leases.lost("job-slow")).as("no answer is not a refusal: the job is still this processor's").isFalse();
+        assertThat(leases.holds("job-slow", slow)).as("no answer is not a refusal: the job is still this processor's")
+                .isTrue();
+        assertThat(leases.holds("job-kept", kept)).isTrue();
     }
 
     @Test
@@ -59,16 +61,30 @@ class RenewLeasesRouteTest extends ProcessorRouteTestSupport {
         // A failed attempt gave the job back and the timer gave it to the other worker at once;
         // then the first worker finishes and lets go.
         leases.hold("job-retried");
-        leases.hold("job-retried");
+        long retried = leases.hold("job-retried");
         leases.letGo("job-retried");
         startRoutesBut("claim-job", "analyse-job");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> server.callNames().contains("lease job-retried"));
+        assertThat(leases.holds("job-retried", retried)).isTrue();
         leases.letGo("job-retried");
         int renewals = server.callNames().size();
         await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(server.callNames()).as("no renewal once the last holder let go")
                         .hasSize(renewals));
+    }
+
+    @Test
+    void aNewerAttemptOnTheSameJobHereSupersedesTheOlderOne() {
+        long older = leases.hold("job-again");
+        long newer = leases.hold("job-again");
+
+        assertThat(leases.holds("job-again", older)).as("the older attempt may no longer speak for the job").isFalse();
+        assertThat(leases.holds("job-again", newer)).isTrue();
+        leases.letGo("job-again");
+        assertThat(leases.holds("job-again", newer)).as("the older attempt letting go leaves the newer one's lease")
+                .isTrue();
+        assertThat(leases.heldJobs()).containsExactly("job-again");
     }
 
     @Test

@@ -89,6 +89,17 @@ final class ServerStandIn implements AutoCloseable {
         waiting.add(uploaded);
     }
 
+    /**
+     * Offers an offered job once more as its attempt number {@code attempts}, as the server does
+     * when the lease of its holder ran out: the next claim takes it over.
+     */
+    void offerAgain(String jobId, int attempts) {
+        Job seen = jobs.get(jobId);
+        waiting.add(new Job(seen.id(), seen.version(), seen.created(), seen.bucket(), seen.region(), seen.file(),
+                seen.client(), seen.signature(), Job.PROCESSING, seen.chunks(), seen.totalChunks(), "processor-test",
+                seen.uploaded(), 0, null, attempts));
+    }
+
     /** The server's API as this processor reaches it, with a bearer token that is always good. */
     ServerApiClient client(HttpClient client) {
         AccessTokens token = new AccessTokens() {

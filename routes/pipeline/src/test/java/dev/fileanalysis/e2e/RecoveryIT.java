@@ -198,7 +198,10 @@ class RecoveryIT {
                     "--property", "camel.component.http.response-timeout=1500",
                     "--property", "camel.component.http.so-timeout=1500",
                     "--property", "processor.engine-attempts=2",
-                    "--property", "processor.claim-interval-ms=100");
+                    "--property", "processor.claim-interval-ms=100",
+                    // This processor is not started by `pipeline up` and gets none of its settings:
+                    // without this it would renew every 15 s against the 4-second lease.
+                    "--property", "processor.lease-renew-ms=1000");
 
             TestClient device = new TestClient(serverUrl, "hang-user");
             Job job = device.register("4.0.0");
