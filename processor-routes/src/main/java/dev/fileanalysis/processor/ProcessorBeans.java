@@ -3,8 +3,6 @@ package dev.fileanalysis.processor;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 import dev.fileanalysis.apiclient.ServerApiClient;
@@ -25,7 +23,7 @@ public class ProcessorBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) {
-        Settings settings = settings(camel);
+        Settings settings = CamelSettings.of(camel);
         // The first claimed job would otherwise pay for the crypto provider's start.
         CryptoWarmUp.run();
         String processorId = "processor-" + UUID.randomUUID();
@@ -45,24 +43,5 @@ public class ProcessorBeans implements CamelConfiguration {
                 settings.getInt("processor.engine-attempts", 3)));
         LoggerFactory.getLogger(ProcessorBeans.class).info("processor {} with {} workers, supports client versions {}",
                 processorId, workers, settings.require("processor.supported-versions"));
-    }
-
-    /**
-     * The role's layered settings as RoleRunner registered them; when the folder runs without it
-     * (Camel JBang: {@code camel run *.camel.yaml application.properties}), the Camel properties
-     * the runner loaded, placeholders resolved.
-     */
-    private static Settings settings(CamelContext camel) {
-        if (camel.getRegistry().findSingleByType(Settings.class) != null) {
-            return CamelSettings.of(camel);
-        }
-        // The keys of the folder's properties file, each with the value that wins in Camel (a
-        // --prop, an environment variable, the file), placeholders resolved.
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String key : camel.getPropertiesComponent().loadProperties().stringPropertyNames()) {
-            camel.getPropertiesComponent().resolveProperty(key).ifPresent(value ->
-                    values.put(key, value.contains("{{") ? camel.resolvePropertyPlaceholders(value) : value));
-        }
-        return Settings.of(values);
     }
 }

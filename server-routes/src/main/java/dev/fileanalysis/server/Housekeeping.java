@@ -36,11 +36,21 @@ public final class Housekeeping {
     private final Duration jobRetention;
     private final Duration resultRetention;
     private final Duration fetchedResultRetention;
-    private final Instant upSince;
+    /** When this server began to answer; null until then (see {@link #answering}). */
+    private volatile Instant upSince;
 
+    /** Judges no upload on silence until {@link #answering} says the server answers. */
     public Housekeeping(JobStore jobs, ResultStore results, DirectoryStore directory, Duration abandonAfter,
                         Duration jobRetention, Duration resultRetention, Duration fetchedResultRetention) {
-        this(jobs, results, directory, abandonAfter, jobRetention, resultRetention, fetchedResultRetention, Instant.now());
+        this(jobs, results, directory, abandonAfter, jobRetention, resultRetention, fetchedResultRetention, null);
+    }
+
+    /**
+     * The server answers from now on (its routes have all started): silence before this instant
+     * (a restart, a deployment, a start slowed by a busy machine) is not its clients'.
+     */
+    public void answering(Instant since) {
+        this.upSince = since;
     }
 
     /** {@code upSince}: when this server began to answer; uploads are not judged on silence before it. */
@@ -62,7 +72,8 @@ public final class Housekeeping {
         // A client cannot send while the server is down: silence from before this server answered
         // (a restart, a deployment) is not the client's. Nothing is abandoned until the server has
         // itself been up for the whole abandon timeout.
-        if (now - upSince.toEpochMilli() < abandonAfter.toMillis()) {
+        Instant answeringSince = upSince;
+        if (answeringSince == null || now - answeringSince.toEpochMilli() < abandonAfter.toMillis()) {
             return List.of();
         }
         List<SweptJob> abandoned = new ArrayList<>();

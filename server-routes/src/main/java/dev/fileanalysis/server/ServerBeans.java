@@ -96,11 +96,28 @@ public class ServerBeans implements CamelConfiguration {
         // body over camel.server.max-body-size, a request it cannot parse) gets the same kind of
         // answer, not an empty body; now, because the server takes its Vert.x from the registry as it starts.
         HttpServerRefusals.install(camel);
-        camel.getRegistry().bind("housekeeping", new Housekeeping(jobs, results, directory,
+        Housekeeping housekeeping = new Housekeeping(jobs, results, directory,
                 Duration.ofSeconds(settings.getLong("server.upload-abandon-seconds", 3600)),
                 Duration.ofHours(settings.getLong("server.job-retention-hours", 24 * 7)),
                 Duration.ofHours(settings.getLong("server.result-retention-hours", 24 * 30)),
-                Duration.ofSeconds(settings.getLong("server.fetched-result-retention-seconds", 24 * 3600))));
+                Duration.ofSeconds(settings.getLong("server.fetched-result-retention-seconds", 24 * 3600)));
+        camel.getRegistry().bind("housekeeping", housekeeping);
+        // The abandon timeout counts from when the server answers, not from when its beans were
+        // made: on a busy machine the start alone can take a good part of a short timeout.
+        try {
+            camel.addStartupListener(new org.apache.camel.StartupListener() {
+                @Override
+                public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                }
+
+                @Override
+                public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                    housekeeping.answering(java.time.Instant.now());
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot register the sweep's start: " + e.getMessage(), e);
+        }
         // The storage steps of housekeeping.camel.yaml (camel-aws2-s3, camel-aws2-ddb) use the same clients as the beans.
         camel.getRegistry().bind("s3Client", s3);
         camel.getRegistry().bind("dynamoDbClient", dynamo);
