@@ -10,6 +10,7 @@ import java.util.Set;
 
 import dev.fileanalysis.server.auth.IdTokenValidator;
 import dev.fileanalysis.server.auth.ServiceTokenValidator;
+import dev.fileanalysis.server.auth.SessionKeys;
 import dev.fileanalysis.server.auth.SessionTokens;
 import dev.fileanalysis.server.auth.TrustedIssuer;
 import dev.fileanalysis.server.aws.AwsClients;
@@ -70,7 +71,8 @@ public class ServerBeans implements CamelConfiguration {
         }
         ServiceTokenValidator services = new ServiceTokenValidator(settings.require("oidc.issuer"),
                 settings.require("oidc.jwks-url"), settings.require("oidc.audience"), list(settings.get("server.processor-clients", "processor")));
-        SessionTokens sessionTokens = SessionTokens.loadOrCreate(Path.of(settings.require("auth.session-key-file")),
+        // From auth.session-keys when it is set (every server task shares one secret), else from the key file.
+        SessionTokens sessionTokens = SessionTokens.of(SessionKeys.configured(settings),
                 settings.require("auth.session-issuer"), Duration.ofSeconds(settings.getLong("auth.session-seconds", 300)), clock);
         List<TrustedIssuer> providers = trustedIssuers(settings);
         Authorization authorization = new Authorization(rules, sessionTokens, services, directory, clock,
