@@ -106,6 +106,13 @@ public class ServerBeans implements CamelConfiguration {
         // The storage steps of housekeeping.camel.yaml (camel-aws2-s3, camel-aws2-ddb) use the same clients as the beans.
         camel.getRegistry().bind("s3Client", s3);
         camel.getRegistry().bind("dynamoDbClient", dynamo);
+
+        // The queue as claims see it, for the backlog metric (publish-backlog.camel.yaml).
+        camel.getRegistry().bind("jobBacklog", new JobBacklog(jobs, clock));
+        // Only where the backlog is published (publish-backlog's route is left out without a namespace).
+        if (!settings.get("server.backlog-metric-namespace", "").isBlank()) {
+            camel.getRegistry().bind("cloudWatchClient", aws.cloudWatch());
+        }
     }
 
     /**
