@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.fileanalysis.server.auth.IdTokenValidator;
+import dev.fileanalysis.server.auth.ScrapeAccess;
 import dev.fileanalysis.server.auth.ServiceTokenValidator;
 import dev.fileanalysis.server.auth.SessionKeys;
 import dev.fileanalysis.server.auth.SessionTokens;
@@ -75,7 +76,8 @@ public class ServerBeans implements CamelConfiguration {
         SessionTokens sessionTokens = SessionTokens.of(SessionKeys.configured(settings),
                 settings.require("auth.session-issuer"), Duration.ofSeconds(settings.getLong("auth.session-seconds", 300)), clock);
         List<TrustedIssuer> providers = trustedIssuers(settings);
-        Authorization authorization = new Authorization(rules, sessionTokens, services, directory, clock,
+        Authorization authorization = new Authorization(rules, sessionTokens, services,
+                ScrapeAccess.withToken(settings.get(ScrapeAccess.TOKEN_SETTING, "")), directory, clock,
                 Duration.ofMillis(settings.getLong("server.membership-cache-ms", 5000)));
 
         camel.getRegistry().bind("health", new Health());
@@ -107,8 +109,12 @@ public class ServerBeans implements CamelConfiguration {
         camel.getRegistry().bind("s3Client", s3);
         camel.getRegistry().bind("dynamoDbClient", dynamo);
 
-        // The queue as claims see it, for the backlog metric (publish-backlog.camel.yaml).
+        // The queue as claims see it, for the backlog metric (publish-backlog.camel.yaml) and /metrics
+        // (metrics.camel.yaml); each API operation's traffic, recorded on its route.
         camel.getRegistry().bind("jobBacklog", new JobBacklog(jobs, clock));
+        ServerMetrics metrics = new ServerMetrics();
+        camel.getRegistry().bind("serverMetrics", metrics);
+        camel.addRoutePolicyFactory(metrics.operationRoutePolicies());
         // Only where the backlog is published (publish-backlog's route is left out without a namespace).
         if (!settings.get("server.backlog-metric-namespace", "").isBlank()) {
             camel.getRegistry().bind("cloudWatchClient", aws.cloudWatch());
