@@ -27,7 +27,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 public final class AccessRules {
 
     /** What an operation requires of its caller. */
-    public sealed interface Rule permits Public, SignedIn, OrganisationRole, Processor {
+    public sealed interface Rule permits Public, SignedIn, OrganisationRole, Processor, Scraper {
     }
 
     /** No token at all. */
@@ -44,6 +44,10 @@ public final class AccessRules {
 
     /** A processor's service credential. */
     public record Processor() implements Rule {
+    }
+
+    /** The operator's monitoring: this machine only, or the scrape token from anywhere ({@link dev.fileanalysis.server.auth.ScrapeAccess}). */
+    public record Scraper() implements Rule {
     }
 
     private final Map<String, Rule> rules;
@@ -146,15 +150,17 @@ public final class AccessRules {
 
     private static Rule parse(Object value, String where) {
         if (!(value instanceof String text)) {
-            throw new IllegalStateException(where + " has no x-required-role (public, signed-in, viewer, member, admin, owner or processor).");
+            throw new IllegalStateException(where + " has no x-required-role (public, signed-in, viewer, member, admin, owner, "
+                    + "processor or scraper).");
         }
         return switch (text) {
             case "public" -> new Public();
             case "signed-in" -> new SignedIn();
             case "processor" -> new Processor();
+            case "scraper" -> new Scraper();
             case "viewer", "member", "admin", "owner" -> new OrganisationRole(Role.parse(text));
             default -> throw new IllegalStateException(where + ": x-required-role '" + text
-                    + "' is not one of public, signed-in, viewer, member, admin, owner, processor.");
+                    + "' is not one of public, signed-in, viewer, member, admin, owner, processor, scraper.");
         };
     }
 }

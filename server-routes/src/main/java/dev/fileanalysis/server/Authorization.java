@@ -11,8 +11,10 @@ import dev.fileanalysis.server.AccessRules.OrganisationRole;
 import dev.fileanalysis.server.AccessRules.Processor;
 import dev.fileanalysis.server.AccessRules.Public;
 import dev.fileanalysis.server.AccessRules.Rule;
+import dev.fileanalysis.server.AccessRules.Scraper;
 import dev.fileanalysis.server.auth.Caller;
 import dev.fileanalysis.server.auth.ExpiringCache;
+import dev.fileanalysis.server.auth.ScrapeAccess;
 import dev.fileanalysis.server.auth.ServiceTokenValidator;
 import dev.fileanalysis.server.auth.SessionClaims;
 import dev.fileanalysis.server.auth.SessionTokens;
@@ -20,7 +22,9 @@ import dev.fileanalysis.server.directory.Membership;
 import dev.fileanalysis.server.refusal.InvalidRequestException;
 import dev.fileanalysis.server.refusal.NotPermittedException;
 import dev.fileanalysis.server.refusal.NotSignedInException;
+import io.vertx.core.net.SocketAddress;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 import org.apache.camel.support.ExchangeHelper;
 
 /**
@@ -33,7 +37,8 @@ import org.apache.camel.support.ExchangeHelper;
  * Which one a token claims to be is read from its issuer, then proven by the matching validator.
  * Whether a session is still live and what role its user has are read from the directory and
  * remembered for a few seconds, so a busy client does not cost a database read per call; a sign-out
- * or a removal takes effect everywhere within that time.
+ * or a removal takes effect everywhere within that time. The operator's monitoring is let in by
+ * where it calls from, or by its scrape token ({@link ScrapeAccess}).
  */
 public final class Authorization {
 
@@ -44,15 +49,17 @@ public final class Authorization {
     private final AccessRules rules;
     private final SessionTokens sessions;
     private final ServiceTokenValidator services;
+    private final ScrapeAccess scrapers;
     private final CallerDirectory directory;
     private final ExpiringCache<String, Boolean> liveSessions;
     private final ExpiringCache<String, Optional<Membership>> memberships;
 
-    public Authorization(AccessRules rules, SessionTokens sessions, ServiceTokenValidator services,
+    public Authorization(AccessRules rules, SessionTokens sessions, ServiceTokenValidator services, ScrapeAccess scrapers,
                          CallerDirectory directory, Clock clock, Duration cache) {
         this.rules = rules;
         this.sessions = sessions;
         this.services = services;
+        this.scrapers = scrapers;
         this.directory = directory;
         this.liveSessions = new ExpiringCache<>(clock, cache);
         this.memberships = new ExpiringCache<>(clock, cache);
@@ -65,6 +72,11 @@ public final class Authorization {
         Rule rule = rules.ruleFor(operation).orElseThrow(() -> new IllegalStateException(
                 "Operation '" + operation + "' has no access rule; the server refuses it."));
         if (rule instanceof Public) {
+            return;
+        }
+        if (rule instanceof Scraper) {
+            scrapers.check(exchange.getIn().getHeader("Authorization", String.class), remoteAddress(exchange),
+                    ScrapeAccess.FORWARDING_HEADERS.stream().anyMatch(name -> exchange.getIn().getHeader(name) != null));
             return;
         }
         String token = bearer(exchange.getIn().getHeader("Authorization", String.class));
@@ -131,6 +143,15 @@ public final class Authorization {
 
     private Optional<Membership> membership(String organisation, String user) {
         return memberships.get(organisation + "/" + user, key -> directory.membership(organisation, user));
+    }
+
+    /**
+     * The address the request's connection comes from, as platform-http (Vert.x) records it after the
+     * request's headers and query parameters, so that neither can stand in for it; null when unknown.
+     */
+    private static String remoteAddress(Exchange exchange) {
+        Object address = exchange.getIn().getHeader(VertxPlatformHttpConstants.REMOTE_ADDRESS);
+        return address instanceof SocketAddress socket && socket.isInetSocket() ? socket.hostAddress() : null;
     }
 
     private static String bearer(String header) {

@@ -26,6 +26,13 @@ public final class ErrorResponses {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
+    /**
+     * The exchange property an operation sets to answer text that is not JSON (Prometheus's text
+     * format): its body leaves as it is, with this content type. A property, which no request header
+     * can set.
+     */
+    public static final String CONTENT_TYPE_PROPERTY = "responseContentType";
+
     public String toResponse(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         int status;
@@ -56,7 +63,8 @@ public final class ErrorResponses {
     }
 
     /**
-     * The last step of every HTTP answer: what the operation's steps answered is written as JSON;
+     * The last step of every HTTP answer: what the operation's steps answered is written as JSON
+     * (unless the operation named another content type, {@link #CONTENT_TYPE_PROPERTY}, for its text);
      * only the status, the content type and the body leave the server (request headers and query
      * parameters, which Camel carries as headers, are never echoed back; Allow stays on a 405); and
      * a request for a path or method the document does not describe, which the REST facade answers
@@ -85,7 +93,8 @@ public final class ErrorResponses {
             empty = false;
         }
         if (!empty) {
-            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            String contentType = exchange.getProperty(CONTENT_TYPE_PROPERTY, String.class);
+            message.setHeader(Exchange.CONTENT_TYPE, contentType == null ? "application/json" : contentType);
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -161,35 +162,95 @@ public final class JobStore {
     }
 
     /**
+     * The statuses a processor claims from, in the order the claim looks at them: uploads under way
+     * (analysis starts while chunks still land), finished uploads, then jobs whose holder's lease
+     * ran out.
+     */
+    public static final List<String> CLAIMABLE_STATUSES = List.of(Job.UPLOADING, Job.UPLOADED, Job.PROCESSING);
+
+    /**
      * Oldest claimable jobs of one status, at most {@code limit}: unclaimed UPLOADED jobs or
      * UPLOADING ones with chunk 0 landed, or PROCESSING jobs whose holder's lease has run out (the
      * holder died or hangs).
      */
     public List<Job> claimable(String status, int limit, long nowMillis) {
         List<Job> jobs = new ArrayList<>();
-        // Walks the status index page by page: the oldest items of a status may all be unavailable
-        // (in back-off, or held under a valid lease) while a newer one is claimable.
+        walk(status, nowMillis, (item, claimable) -> {
+            if (claimable) {
+                jobs.add(toStoredJob(item).job());
+            }
+            return jobs.size() < limit;
+        });
+        return jobs;
+    }
+
+    /**
+     * How many jobs of one status there are, and how many of them a processor could claim now, by
+     * client version: the same walk and test as {@link #claimable}, so the backlog counted is the
+     * one claims see. Like a claim, it looks at no more than {@value #MAX_EXAMINED} jobs of the
+     * status (a backlog that large keeps every processor busy whatever its exact size).
+     */
+    public StatusCount count(String status, long nowMillis) {
+        Map<String, Integer> claimableByVersion = new TreeMap<>();
+        Map<String, Integer> byVersion = new TreeMap<>();
+        int[] jobs = {0};
+        walk(status, nowMillis, (item, claimable) -> {
+            jobs[0]++;
+            String version = str(item, "version");
+            if (version != null) {
+                byVersion.merge(version, 1, Integer::sum);
+                if (claimable) {
+                    claimableByVersion.merge(version, 1, Integer::sum);
+                }
+            }
+            return true;
+        });
+        return new StatusCount(status, jobs[0], byVersion, claimableByVersion);
+    }
+
+    /** The jobs of one status, and those of them a processor could claim now, each by its client's version. */
+    public record StatusCount(String status, int jobs, Map<String, Integer> jobsByVersion,
+                              Map<String, Integer> claimableByVersion) {
+    }
+
+    /** What a walk over one status does with each job item: false stops the walk. */
+    private interface JobVisitor {
+        boolean visit(Map<String, AttributeValue> item, boolean claimable);
+    }
+
+    /**
+     * Walks the status index oldest first, page by page (the oldest items of a status may all be
+     * unavailable, in back-off or held under a valid lease, while a newer one is claimable), telling
+     * the visitor of each item whether a processor could claim it now, until the visitor says stop
+     * or {@value #MAX_EXAMINED} items were seen.
+     */
+    private void walk(String status, long nowMillis, JobVisitor visitor) {
         Map<String, AttributeValue> start = null;
         int examined = 0;
         do {
             var page = dynamo.query(statusQuery(status, null, 100, start));
             for (Map<String, AttributeValue> item : page.items()) {
                 examined++;
-                Long notBefore = longNum(item, "notBefore");
-                boolean unclaimed = !item.containsKey("processor") && (notBefore == null || notBefore <= nowMillis)
-                        && (!Job.UPLOADING.equals(status) || hasLandedChunks(item));
-                Long leaseUntil = longNum(item, "leaseUntil");
-                boolean leaseExpired = leaseUntil != null && leaseUntil < nowMillis;
-                if (Job.PROCESSING.equals(status) ? leaseExpired : unclaimed) {
-                    jobs.add(toStoredJob(item).job());
-                    if (jobs.size() >= limit) {
-                        return jobs;
-                    }
+                if (!visitor.visit(item, isClaimable(status, item, nowMillis))) {
+                    return;
                 }
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null && examined < MAX_EXAMINED);
-        return jobs;
+    }
+
+    /**
+     * Whether a processor could claim this job of this status now: unclaimed and out of back-off (an
+     * upload only once its first chunk landed), or held under a lease that ran out.
+     */
+    private static boolean isClaimable(String status, Map<String, AttributeValue> item, long nowMillis) {
+        if (Job.PROCESSING.equals(status)) {
+            Long leaseUntil = longNum(item, "leaseUntil");
+            return leaseUntil != null && leaseUntil < nowMillis;
+        }
+        Long notBefore = longNum(item, "notBefore");
+        return !item.containsKey("processor") && (notBefore == null || notBefore <= nowMillis)
+                && (!Job.UPLOADING.equals(status) || hasLandedChunks(item));
     }
 
     /**

@@ -96,7 +96,7 @@ public final class ProcessorApi {
         String processor = Json.text(body, "processor");
         String range = Json.text(body, "versions");
         long now = System.currentTimeMillis();
-        for (String status : List.of(Job.UPLOADING, Job.UPLOADED, Job.PROCESSING)) {
+        for (String status : JobStore.CLAIMABLE_STATUSES) {
             for (Job candidate : jobs.claimable(status, 25, now)) {
                 if (!supports(range, candidate.version())) {
                     continue;

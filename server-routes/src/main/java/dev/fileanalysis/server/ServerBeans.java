@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Set;
 
 import dev.fileanalysis.server.auth.IdTokenValidator;
+import dev.fileanalysis.server.auth.ScrapeAccess;
 import dev.fileanalysis.server.auth.ServiceTokenValidator;
+import dev.fileanalysis.server.auth.SessionKeys;
 import dev.fileanalysis.server.auth.SessionTokens;
 import dev.fileanalysis.server.auth.TrustedIssuer;
 import dev.fileanalysis.server.aws.AwsClients;
@@ -70,10 +72,12 @@ public class ServerBeans implements CamelConfiguration {
         }
         ServiceTokenValidator services = new ServiceTokenValidator(settings.require("oidc.issuer"),
                 settings.require("oidc.jwks-url"), settings.require("oidc.audience"), list(settings.get("server.processor-clients", "processor")));
-        SessionTokens sessionTokens = SessionTokens.loadOrCreate(Path.of(settings.require("auth.session-key-file")),
+        // From auth.session-keys when it is set (every server task shares one secret), else from the key file.
+        SessionTokens sessionTokens = SessionTokens.of(SessionKeys.configured(settings),
                 settings.require("auth.session-issuer"), Duration.ofSeconds(settings.getLong("auth.session-seconds", 300)), clock);
         List<TrustedIssuer> providers = trustedIssuers(settings);
-        Authorization authorization = new Authorization(rules, sessionTokens, services, directory, clock,
+        Authorization authorization = new Authorization(rules, sessionTokens, services,
+                ScrapeAccess.withToken(settings.get(ScrapeAccess.TOKEN_SETTING, "")), directory, clock,
                 Duration.ofMillis(settings.getLong("server.membership-cache-ms", 5000)));
 
         camel.getRegistry().bind("health", new Health());
@@ -121,6 +125,17 @@ public class ServerBeans implements CamelConfiguration {
         // The storage steps of housekeeping.camel.yaml (camel-aws2-s3, camel-aws2-ddb) use the same clients as the beans.
         camel.getRegistry().bind("s3Client", s3);
         camel.getRegistry().bind("dynamoDbClient", dynamo);
+
+        // The queue as claims see it, for the backlog metric (publish-backlog.camel.yaml) and /metrics
+        // (metrics.camel.yaml); each API operation's traffic, recorded on its route.
+        camel.getRegistry().bind("jobBacklog", new JobBacklog(jobs, clock));
+        ServerMetrics metrics = new ServerMetrics();
+        camel.getRegistry().bind("serverMetrics", metrics);
+        camel.addRoutePolicyFactory(metrics.operationRoutePolicies());
+        // Only where the backlog is published (publish-backlog's route is left out without a namespace).
+        if (!settings.get("server.backlog-metric-namespace", "").isBlank()) {
+            camel.getRegistry().bind("cloudWatchClient", aws.cloudWatch());
+        }
     }
 
     /**

@@ -6,23 +6,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 
 /**
- * The server's session signing keys on disk: a JWK set of EC P-256 keys, mode 0600. The first key
- * signs and must be private; every key verifies, and keys after the first may be public only, so
- * rotation is: prepend a new key, and drop the old one once the tokens it signed have expired.
+ * The server's session signing keys on disk ({@link SessionKeys#FILE_SETTING}): a JWK set of EC
+ * P-256 keys, mode 0600, made with one new key when missing. What the set must hold is
+ * {@link SessionKeys#validated}'s; keys after the first may be public only (verifying tokens they
+ * signed before they were retired).
  */
 final class SessionKeyFile {
 
@@ -67,27 +65,10 @@ final class SessionKeyFile {
         } catch (ParseException e) {
             throw malformed(file, e.getMessage());
         }
-        if (set.getKeys().isEmpty()) {
-            throw malformed(file, "it holds no keys");
-        }
-        Set<String> kids = new HashSet<>();
-        List<ECKey> keys = new java.util.ArrayList<>();
-        for (JWK jwk : set.getKeys()) {
-            if (!(jwk instanceof ECKey ec) || !Curve.P_256.equals(ec.getCurve())) {
-                throw malformed(file, "key '" + jwk.getKeyID() + "' is not an EC P-256 key");
-            }
-            if (ec.getKeyID() == null || ec.getKeyID().isBlank()) {
-                throw malformed(file, "a key has no key id (kid)");
-            }
-            if (!kids.add(ec.getKeyID())) {
-                throw malformed(file, "key id '" + ec.getKeyID() + "' appears twice");
-            }
-            keys.add(ec);
-        }
-        if (!keys.get(0).isPrivate()) {
-            throw malformed(file, "the first key signs, so it must include its private part (d)");
-        }
-        return List.copyOf(keys);
+        return SessionKeys.validated(set, detail -> {
+            IOException malformed = malformed(file, detail);
+            return new UncheckedIOException("Cannot read the session key file " + file + ": " + malformed.getMessage(), malformed);
+        });
     }
 
     private static IOException malformed(Path file, String detail) {

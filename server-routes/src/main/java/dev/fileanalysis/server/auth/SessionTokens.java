@@ -80,6 +80,11 @@ public final class SessionTokens {
         this.verified = new ExpiringCache<>(clock, Duration.ofMinutes(1));
     }
 
+    /** Tokens signed with the first of {@code keys} and verified with any of them. */
+    public static SessionTokens of(SessionKeys keys, String issuer, Duration lifetime, Clock clock) {
+        return new SessionTokens(keys.keys(), issuer, lifetime, clock);
+    }
+
     /**
      * Loads the signing keys from {@code keyFile} (a JWK set: the first key signs, all verify), or
      * creates it with one new EC P-256 key, mode 0600, parent folders included.
@@ -87,7 +92,7 @@ public final class SessionTokens {
      * @throws java.io.UncheckedIOException naming the file if it cannot be read, created or parsed
      */
     public static SessionTokens loadOrCreate(Path keyFile, String issuer, Duration lifetime, Clock clock) {
-        return new SessionTokens(SessionKeyFile.loadOrCreate(keyFile), issuer, lifetime, clock);
+        return of(SessionKeys.fromFile(keyFile), issuer, lifetime, clock);
     }
 
     public String issue(SessionClaims claims) {

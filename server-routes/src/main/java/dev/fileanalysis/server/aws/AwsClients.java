@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -23,7 +24,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * Builds the server's AWS clients from settings, so that the same code talks to the embedded
  * emulators, LocalStack or AWS: an endpoint override when {@code s3.endpoint} /
  * {@code dynamodb.endpoint} is set, static keys when {@code aws.access-key-id} is set, otherwise the
- * SDK's default chain (the ECS task role on Fargate).
+ * SDK's default chain (the ECS task role on Fargate). CloudWatch, for the backlog metric, has the
+ * same region and credentials.
  */
 public final class AwsClients {
 
@@ -85,6 +87,19 @@ public final class AwsClients {
             builder.endpointOverride(URI.create(endpoint));
         }
         return builder.build();
+    }
+
+    /**
+     * Where the server publishes its backlog metric (publish-backlog.camel.yaml): the region and
+     * credentials of the other clients. No endpoint override: only AWS has CloudWatch here (the
+     * embedded default and compose publish nothing).
+     */
+    public CloudWatchClient cloudWatch() {
+        return CloudWatchClient.builder()
+                .region(region())
+                .credentialsProvider(credentials())
+                .overrideConfiguration(retries())
+                .build();
     }
 
     /**

@@ -11,6 +11,10 @@ import java.util.Map;
 
 import dev.fileanalysis.runtime.Settings;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
@@ -50,6 +54,21 @@ class AwsClientsTest {
 
         assertThat(url.getHost()).isEqualTo("localstack");
         assertThat(url.getPort()).isEqualTo(4566);
+    }
+
+    @Test
+    void theBacklogMetricIsPublishedWithTheRegionAndCredentialsOfTheOtherClients() {
+        AwsClients aws = new AwsClients(settings(Map.of("aws.region", "eu-west-1", "aws.access-key-id", "AKIDPIPELINE",
+                "aws.secret-access-key", "pipeline-secret")));
+
+        try (CloudWatchClient cloudWatch = aws.cloudWatch(); DynamoDbClient dynamo = aws.dynamoDb()) {
+            assertThat(cloudWatch.serviceClientConfiguration().region()).isEqualTo(Region.EU_WEST_1)
+                    .isEqualTo(dynamo.serviceClientConfiguration().region());
+            AwsCredentialsIdentity identity = cloudWatch.serviceClientConfiguration().credentialsProvider()
+                    .resolveIdentity().join();
+            assertThat(identity.accessKeyId()).isEqualTo("AKIDPIPELINE");
+            assertThat(identity.secretAccessKey()).isEqualTo("pipeline-secret");
+        }
     }
 
     private static PresignedPutObjectRequest presignPut(AwsClients aws) {

@@ -30,6 +30,7 @@ import dev.fileanalysis.server.ContractCheck;
 import dev.fileanalysis.server.ErrorResponses;
 import dev.fileanalysis.server.Health;
 import dev.fileanalysis.server.HttpServerRefusals;
+import dev.fileanalysis.server.auth.ScrapeAccess;
 import dev.fileanalysis.server.auth.ServiceTokenValidator;
 import dev.fileanalysis.server.auth.SessionClaims;
 import dev.fileanalysis.server.auth.SessionTokens;
@@ -68,7 +69,7 @@ class ServerRoutesTest extends CamelTestSupport {
     private static final String ORGANISATION = "org-" + UUID.randomUUID();
     private static final String JOB = "job-" + UUID.randomUUID();
     private static final java.util.Set<String> BUSINESS_BEANS = java.util.Set.of("jobApi", "organisationApi", "signInApi",
-            "processorApi");
+            "processorApi", "jobBacklog", "serverMetrics");
 
     @TempDir
     static Path keys;
@@ -118,8 +119,8 @@ class ServerRoutesTest extends CamelTestSupport {
                 "file-analysis-pipeline", List.of("processor"));
         camel.getRegistry().bind("accessRules", rules);
         camel.getRegistry().bind("contractCheck", ContractCheck.load(openApi));
-        camel.getRegistry().bind("authorization", new Authorization(rules, sessions, processors, directory, Clock.systemUTC(),
-                Duration.ZERO));
+        camel.getRegistry().bind("authorization", new Authorization(rules, sessions, processors, ScrapeAccess.withToken(""),
+                directory, Clock.systemUTC(), Duration.ZERO));
         ErrorResponses errorResponses = new ErrorResponses();
         camel.getRegistry().bind("errorResponses", errorResponses);
         camel.addRoutePolicyFactory(new ApiResponses(errorResponses));
@@ -145,8 +146,8 @@ class ServerRoutesTest extends CamelTestSupport {
             MockEndpoint.resetMocks(context);
             return;
         }
-        // The business step of every operation (a call of jobApi, organisationApi, signInApi or
-        // processorApi) becomes mock:<operation>; the checks around it stay the server's own, and
+        // The business step of every operation (a call of jobApi, organisationApi, signInApi,
+        // processorApi, or for /metrics jobBacklog and serverMetrics) becomes mock:<operation>; the checks around it stay the server's own, and
         // so do health and the document (their beans are cheap and real). The definitions are
         // changed before the routes are made from them (AdviceWith would weave the route
         // configuration into an advised route a second time).
@@ -295,6 +296,22 @@ class ServerRoutesTest extends CamelTestSupport {
         HttpResponse<String> health = call("GET", "/health", null, null);
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(health.body())).isEqualTo(JSON.readTree("{\"status\": \"UP\"}"));
+    }
+
+    @Test
+    void metricsAnswerThisMachineButNotARequestAProxyForwardedWhichIsRefusedBeforeTheFirstStep() throws Exception {
+        MockEndpoint scrape = getMockEndpoint("mock:scrape-metrics");
+        scrape.expectedMinimumMessageCount(1);
+        scrape.whenAnyExchangeReceived(exchange -> exchange.getMessage().setBody("pipeline_jobs{status=\"UPLOADED\"} 0.0"));
+        assertThat(call("GET", "/metrics", null, null).statusCode()).isEqualTo(200);
+        scrape.assertIsSatisfied();
+
+        MockEndpoint.resetMocks(context);
+        scrape.expectedMessageCount(0);
+        HttpResponse<String> forwarded = http.send(request("GET", "/metrics", null, null)
+                .header("X-Forwarded-For", "203.0.113.7").build(), HttpResponse.BodyHandlers.ofString());
+        assertRefused(forwarded, 403, "/metrics does not answer a request a proxy forwarded", "set server.metrics-token");
+        scrape.assertIsSatisfied();
     }
 
     private String tokenOf(String user, Role role) {
