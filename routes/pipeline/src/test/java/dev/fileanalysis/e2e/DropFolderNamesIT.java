@@ -5,7 +5,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.text.Normalizer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -175,15 +174,7 @@ class DropFolderNamesIT {
         return byName;
     }
 
-    /** Writes each file beside the drop folder, then moves it in whole, as a finished download would. */
     private void drop(Map<String, byte[]> files) throws Exception {
-        Path staging = Files.createDirectories(data.resolve("staging"));
-        List<Path> staged = new ArrayList<>();
-        for (Map.Entry<String, byte[]> file : files.entrySet()) {
-            staged.add(Files.write(staging.resolve(file.getKey()), file.getValue()));
-        }
-        for (Path file : staged) {
-            Files.move(file, pipeline.drop().resolve(file.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
-        }
+        pipeline.drop(files);
     }
 }

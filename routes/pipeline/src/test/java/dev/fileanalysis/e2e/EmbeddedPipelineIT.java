@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
@@ -466,17 +465,8 @@ class EmbeddedPipelineIT {
         return job;
     }
 
-    /** Writes each file beside the drop folder, then moves it in whole, as a finished download would. */
     private void drop(Map<String, byte[]> files) throws Exception {
-        Path staging = Files.createDirectories(data.resolve("staging"));
-        List<Path> staged = new ArrayList<>();
-        for (Map.Entry<String, byte[]> file : files.entrySet()) {
-            staged.add(Files.write(staging.resolve(file.getKey()), file.getValue()));
-        }
-        for (Path file : staged) {
-            Files.move(file, pipeline.drop().resolve(file.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        }
+        pipeline.drop(files);
     }
 
     private JsonNode awaitResult(String resultFile) throws Exception {

@@ -48,6 +48,19 @@ final class RunningPipeline implements AutoCloseable {
         return system.data().resolve("drop");
     }
 
+    /** Writes each file beside the drop folder, then moves it in whole, as a finished download would. */
+    void drop(java.util.Map<String, byte[]> files) throws IOException {
+        Path staging = java.nio.file.Files.createDirectories(data().resolve("staging"));
+        java.util.List<Path> staged = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<String, byte[]> file : files.entrySet()) {
+            staged.add(java.nio.file.Files.write(staging.resolve(file.getKey()), file.getValue()));
+        }
+        for (Path file : staged) {
+            java.nio.file.Files.move(file, drop().resolve(file.getFileName().toString()),
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     Path results() {
         return system.data().resolve("results");
     }
