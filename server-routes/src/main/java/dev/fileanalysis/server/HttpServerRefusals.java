@@ -20,7 +20,6 @@ import io.vertx.core.impl.VertxInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.support.LifecycleStrategySupport;
@@ -81,20 +80,7 @@ public final class HttpServerRefusals {
                 vertx.close();
             }
         });
-        try {
-            camel.addStartupListener(new StartupListener() {
-                @Override
-                public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-                }
-
-                @Override
-                public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-                    answerRouterFailures(context);
-                }
-            });
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot register the HTTP server's refusals: " + e.getMessage(), e);
-        }
+        ServerBeans.whenStarted(camel, "the HTTP server's refusals", HttpServerRefusals::answerRouterFailures);
     }
 
     /** The Vert.x instance that sets {@link #refuseUndecodable} on every HTTP server it creates. */

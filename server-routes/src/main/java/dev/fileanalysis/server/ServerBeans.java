@@ -56,20 +56,7 @@ public class ServerBeans implements CamelConfiguration {
         camel.getRegistry().bind("contractCheck", ContractCheck.load(openApiFile));
         // An operation without a rule, or a route of the API that is no operation, stops the server
         // before it serves anything (camel-rest-openapi itself refuses an operation without a route).
-        try {
-            camel.addStartupListener(new StartupListener() {
-            @Override
-            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-            }
-
-            @Override
-            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-                rules.requireRuleForEach(operationRouteIds(context));
-            }
-            });
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot register the access rule check: " + e.getMessage(), e);
-        }
+        whenStarted(camel, "the access rule check", context -> rules.requireRuleForEach(operationRouteIds(context)));
         ServiceTokenValidator services = new ServiceTokenValidator(settings.require("oidc.issuer"),
                 settings.require("oidc.jwks-url"), settings.require("oidc.audience"), list(settings.get("server.processor-clients", "processor")));
         // From auth.session-keys when it is set (every server task shares one secret), else from the key file.
@@ -108,20 +95,7 @@ public class ServerBeans implements CamelConfiguration {
         camel.getRegistry().bind("housekeeping", housekeeping);
         // The abandon timeout counts from when the server answers, not from when its beans were
         // made: on a busy machine the start alone can take a good part of a short timeout.
-        try {
-            camel.addStartupListener(new org.apache.camel.StartupListener() {
-                @Override
-                public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-                }
-
-                @Override
-                public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-                    housekeeping.answering(java.time.Instant.now());
-                }
-            });
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot register the sweep's start: " + e.getMessage(), e);
-        }
+        whenStarted(camel, "the sweep's start", context -> housekeeping.answering(java.time.Instant.now()));
         // The storage steps of housekeeping.camel.yaml (camel-aws2-s3, camel-aws2-ddb) use the same clients as the beans.
         camel.getRegistry().bind("s3Client", s3);
         camel.getRegistry().bind("dynamoDbClient", dynamo);
@@ -135,6 +109,27 @@ public class ServerBeans implements CamelConfiguration {
         // Only where the backlog is published (publish-backlog's route is left out without a namespace).
         if (!settings.get("server.backlog-metric-namespace", "").isBlank()) {
             camel.getRegistry().bind("cloudWatchClient", aws.cloudWatch());
+        }
+    }
+
+    /**
+     * Runs {@code action} once every route of the context has started (the server answers from
+     * then on); {@code what} names it if it cannot be registered.
+     */
+    static void whenStarted(CamelContext camel, String what, java.util.function.Consumer<CamelContext> action) {
+        try {
+            camel.addStartupListener(new StartupListener() {
+                @Override
+                public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                }
+
+                @Override
+                public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                    action.accept(context);
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot register " + what + ": " + e.getMessage(), e);
         }
     }
 
