@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./pipeline bench [--quick]}: the benchmark of issue 4 on the embedded stack. */
-@Command(name = "bench", description = "Measures drop-to-result times on the embedded stack against baselines run in the "
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measures drop-to-result times on the embedded stack against baselines run in the "
         + "same invocation (zstd CLI, plain S3 upload, sequential upload-download-hash); writes bench.json, bench.md and charts.")
 public final class BenchCommand implements Callable<Integer> {
 

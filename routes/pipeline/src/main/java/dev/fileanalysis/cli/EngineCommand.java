@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
 /** Runs the example engine (engine/README.md states its contract). */
-@Command(name = "engine", description = "Runs the example analysis engine on loopback (options: --config PATH, --property key=value).")
+@Command(name = "engine", mixinStandardHelpOptions = true, description = "Runs the example analysis engine on loopback (options: --config PATH, --property key=value).")
 public final class EngineCommand implements Callable<Integer> {
 
     /** Everything after {@code engine}, passed on unchanged in its order (the engine parses its own options). */

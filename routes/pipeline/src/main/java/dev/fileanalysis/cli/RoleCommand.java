@@ -33,7 +33,7 @@ public abstract class RoleCommand implements Callable<Integer> {
         return RoleMain.run(role(), data, home, properties);
     }
 
-    @Command(name = "server", description = "Runs the server: REST API, DynamoDB, presigned URLs, token checks.")
+    @Command(name = "server", mixinStandardHelpOptions = true, description = "Runs the server: REST API, DynamoDB, presigned URLs, token checks.")
     public static final class Server extends RoleCommand {
         @Override
         String role() {
@@ -41,7 +41,7 @@ public abstract class RoleCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "processor", description = "Runs a processor: claims jobs, streams chunks to the engine, encrypts results.")
+    @Command(name = "processor", mixinStandardHelpOptions = true, description = "Runs a processor: claims jobs, streams chunks to the engine, encrypts results.")
     public static final class Processor extends RoleCommand {
         @Override
         String role() {
@@ -49,7 +49,7 @@ public abstract class RoleCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "client", description = "Runs the client: watches the drop folder, uploads, writes decrypted results.")
+    @Command(name = "client", mixinStandardHelpOptions = true, description = "Runs the client: watches the drop folder, uploads, writes decrypted results.")
     public static final class Client extends RoleCommand {
         @Override
         String role() {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Long-running fault injection on demand: {@code ./pipeline soak --minutes N}. */
-@Command(name = "soak", description = "Runs the whole system while killing its processes at random (seeded), then checks every file got exactly one correct result.")
+@Command(name = "soak", mixinStandardHelpOptions = true, description = "Runs the whole system while killing its processes at random (seeded), then checks every file got exactly one correct result.")
 public final class SoakCommand implements Callable<Integer> {
 
     @Option(names = "--minutes", description = "How long to inject faults (default: ${DEFAULT-VALUE}).", defaultValue = "10")

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  * devstack (S3, DynamoDB, OIDC), the engine, the server, the processors and the client watching
  * {@code DATA/drop}. Prints where everything is, then {@code ready}; Ctrl-C stops it all.
  */
-@Command(name = "up", description = "Starts everything on this machine (embedded emulators, server, processors, engine, client).")
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Starts everything on this machine (embedded emulators, server, processors, engine, client).")
 public final class UpCommand implements Callable<Integer> {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
