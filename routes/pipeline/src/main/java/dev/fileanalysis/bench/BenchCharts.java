@@ -42,12 +42,13 @@ final class BenchCharts {
         if (times.getColumnCount() > 0) {
             JFreeChart chart = ChartFactory.createBarChart("Time per scenario (lower is better)", "scenario", "seconds",
                     times, PlotOrientation.VERTICAL, true, false, false);
-            chart.setBackgroundPaint(Color.WHITE);
+            whiteBackground(chart);
             ChartUtils.saveChartAsPNG(folder.resolve("times.png").toFile(), chart, 900, 500);
             written.add("times.png");
         }
         XYSeriesCollection delivery = new XYSeriesCollection();
         java.util.Map<String, XYSeries> bySetting = new java.util.LinkedHashMap<>();
+        XYSeries limit = new XYSeries(PHYSICAL_LIMIT);
         for (ScenarioResult s : scenarios) {
             if (s.sweep.isEmpty() || s.linkBitsPerSecond == null) {
                 continue;
@@ -62,15 +63,30 @@ final class BenchCharts {
             if (s.systemSeconds != null) {
                 bySetting.computeIfAbsent("adaptive (auto)", XYSeries::new).add(mbit, s.systemSeconds);
             }
+            if (s.physicalLimitSeconds != null) {
+                limit.add(mbit, s.physicalLimitSeconds);
+            }
         }
         bySetting.values().forEach(delivery::addSeries);
+        if (!delivery.getSeries().isEmpty() && limit.getItemCount() > 0) {
+            delivery.addSeries(limit);
+        }
         if (delivery.getSeriesCount() > 0) {
             JFreeChart chart = ChartFactory.createXYLineChart("Delivery time against link speed (lower is better)",
                     "link (Mbit/s, log scale)", "seconds, drop to result", delivery, PlotOrientation.VERTICAL, true, false, false);
-            chart.getXYPlot().setDomainAxis(new org.jfree.chart.axis.LogAxis("link (Mbit/s, log scale)"));
-            chart.getXYPlot().setRangeAxis(new org.jfree.chart.axis.LogAxis("seconds, drop to result (log scale)"));
-            ((org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) chart.getXYPlot().getRenderer()).setDefaultShapesVisible(true);
-            chart.setBackgroundPaint(Color.WHITE);
+            chart.getXYPlot().setDomainAxis(powersOfTen("link (Mbit/s, log scale)"));
+            chart.getXYPlot().setRangeAxis(powersOfTen("seconds, drop to result (log scale)"));
+            var renderer = (org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) chart.getXYPlot().getRenderer();
+            renderer.setDefaultShapesVisible(true);
+            int limitIndex = delivery.getSeriesIndex(PHYSICAL_LIMIT);
+            if (limitIndex >= 0) {
+                // the floor no setting can beat: black, dashed, no markers
+                renderer.setSeriesPaint(limitIndex, Color.BLACK);
+                renderer.setSeriesStroke(limitIndex, new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT,
+                        java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+                renderer.setSeriesShapesVisible(limitIndex, false);
+            }
+            whiteBackground(chart);
             ChartUtils.saveChartAsPNG(folder.resolve("delivery-vs-link.png").toFile(), chart, 900, 500);
             written.add("delivery-vs-link.png");
         }
@@ -91,12 +107,39 @@ final class BenchCharts {
                     "chunks", series, PlotOrientation.VERTICAL, true, false, false);
             // counts change in steps between two polls of the job
             chart.getXYPlot().setRenderer(new org.jfree.chart.renderer.xy.XYStepRenderer());
-            chart.setBackgroundPaint(Color.WHITE);
+            whiteBackground(chart);
             String name = "timeline-" + s.name + ".png";
             ChartUtils.saveChartAsPNG(folder.resolve(name).toFile(), chart, 900, 500);
             written.add(name);
         }
         return written;
+    }
+
+    private static final String PHYSICAL_LIMIT = "physical limit (wire bytes / link rate)";
+
+    /**
+     * A log axis with a tick at each power of ten, labelled as a plain number (10, 100, 1,000), not
+     * JFreeChart's default of exponent steps ("10^1.1, 10^1.2, ...").
+     */
+    private static org.jfree.chart.axis.LogAxis powersOfTen(String label) {
+        org.jfree.chart.axis.LogAxis axis = new org.jfree.chart.axis.LogAxis(label);
+        axis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0));
+        axis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###"));
+        axis.setMinorTickMarksVisible(true);
+        return axis;
+    }
+
+    /** White around the chart and behind its plot, light grey grid lines. */
+    private static void whiteBackground(JFreeChart chart) {
+        chart.setBackgroundPaint(Color.WHITE);
+        org.jfree.chart.plot.Plot plot = chart.getPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        if (plot instanceof org.jfree.chart.plot.XYPlot xy) {
+            xy.setDomainGridlinePaint(Color.LIGHT_GRAY);
+            xy.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        } else if (plot instanceof org.jfree.chart.plot.CategoryPlot category) {
+            category.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        }
     }
 
     private static void add(DefaultCategoryDataset times, Double value, String series, String scenario) {
