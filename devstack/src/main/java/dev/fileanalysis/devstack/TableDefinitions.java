@@ -12,11 +12,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
@@ -25,9 +27,12 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The project's tables, read from {@code localstack/tables.json}: a JSON array of DynamoDB
@@ -100,26 +105,125 @@ public final class TableDefinitions {
 
   /**
    * Creates every table that does not exist yet and waits until all tables and their indexes are
-   * ACTIVE. An existing table whose keys or index names differ from the definition is an error:
-   * a persistent data folder from before a schema change must be reset, not half-used.
+   * ACTIVE. A table that exists with other secondary indexes than its definition (a data folder
+   * from before an index was added or dropped) is rebuilt with the definition and every item kept:
+   * dynalite cannot add or drop an index of an existing table the way DynamoDB's UpdateTable does,
+   * so the items move through a copy. An existing table whose key schema differs is an error.
    */
   public void ensureCreated(DynamoDbClient dynamo, Duration timeout) {
-    for (CreateTableRequest table : tables) {
-      TableDescription existing = describeOrNull(dynamo, table.tableName());
-      if (existing == null) {
-        dynamo.createTable(table);
-      } else {
-        checkMatches(table, existing);
-      }
-    }
     Instant deadline = Instant.now().plus(timeout);
     for (CreateTableRequest table : tables) {
-      while (!active(describeOrNull(dynamo, table.tableName()))) {
-        if (Instant.now().isAfter(deadline)) {
-          throw new DevStackException("table " + table.tableName() + " did not become ACTIVE within " + timeout);
-        }
-        pause();
+      TableDescription existing = describeOrNull(dynamo, table.tableName());
+      TableDescription copy = describeOrNull(dynamo, rebuildCopyName(table.tableName()));
+      if (copy != null) {
+        // A rebuild was under way when the devstack stopped: finish it.
+        rebuild(dynamo, table, existing, deadline);
+      } else if (existing == null) {
+        dynamo.createTable(table);
+      } else if (!keys(table.keySchema()).equals(keys(existing.keySchema()))) {
+        throw new DevStackException("table " + table.tableName() + " already exists with key schema "
+            + keys(existing.keySchema()) + " instead of " + keys(table.keySchema())
+            + ": its definition changed since the data folder was created; delete the data folder's dynamodb"
+            + " directory to recreate the tables");
+      } else if (!indexesMatch(table, existing)) {
+        rebuild(dynamo, table, existing, deadline);
       }
+    }
+    for (CreateTableRequest table : tables) {
+      awaitActive(dynamo, table.tableName(), deadline, timeout);
+    }
+  }
+
+  /** The table that holds a table's items while it is rebuilt. */
+  static String rebuildCopyName(String tableName) {
+    return tableName + ".rebuilding";
+  }
+
+  /**
+   * Rebuilds a table with its definition's indexes, keeping every item, in steps that can each be
+   * cut short and resumed by the next start: copy every item into {@link #rebuildCopyName} (created
+   * with the new definition), drop the table, create it anew, copy the items back, drop the copy.
+   * The copy exists from the first step to the last, so a start that finds it knows where it was:
+   * table still as before (copy again), table gone (create it), table as defined (copy back).
+   */
+  private void rebuild(DynamoDbClient dynamo, CreateTableRequest wanted, TableDescription existing, Instant deadline) {
+    String name = wanted.tableName();
+    String copyName = rebuildCopyName(name);
+    Duration left = Duration.between(Instant.now(), deadline);
+    if (existing != null && existing.tableStatus() == TableStatus.DELETING) {
+      awaitGone(dynamo, name, deadline, left);
+      existing = null;
+    }
+    if (existing != null && !indexesMatch(wanted, existing)) {
+      System.err.println("devstack: table " + name + " has the indexes " + indexNames(existing) + " and its definition "
+          + names(wanted.globalSecondaryIndexes(), GlobalSecondaryIndex::indexName) + ": rebuilding it, every item kept");
+      if (describeOrNull(dynamo, copyName) == null) {
+        dynamo.createTable(wanted.toBuilder().tableName(copyName).build());
+      }
+      awaitActive(dynamo, copyName, deadline, left);
+      int copied = copyItems(dynamo, name, copyName);
+      dynamo.deleteTable(b -> b.tableName(name));
+      awaitGone(dynamo, name, deadline, left);
+      System.err.println("devstack: " + copied + " items of " + name + " copied; creating it with its new indexes");
+      existing = null;
+    }
+    if (existing == null) {
+      dynamo.createTable(wanted);
+    }
+    awaitActive(dynamo, name, deadline, left);
+    int restored = copyItems(dynamo, copyName, name);
+    dynamo.deleteTable(b -> b.tableName(copyName));
+    awaitGone(dynamo, copyName, deadline, left);
+    System.err.println("devstack: table " + name + " rebuilt with " + restored + " items");
+  }
+
+  /** Puts every item of one table into another (a put of an item already there changes nothing). */
+  private static int copyItems(DynamoDbClient dynamo, String from, String to) {
+    int copied = 0;
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> exclusiveStart = start;
+      ScanResponse page = dynamo.scan(b -> b.tableName(from).limit(100).exclusiveStartKey(exclusiveStart));
+      List<Map<String, AttributeValue>> items = page.items();
+      for (int i = 0; i < items.size(); i += 25) {
+        List<WriteRequest> writes = items.subList(i, Math.min(items.size(), i + 25)).stream()
+            .map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build())
+            .toList();
+        Map<String, List<WriteRequest>> pending = Map.of(to, writes);
+        while (!pending.isEmpty()) {
+          Map<String, List<WriteRequest>> request = pending;
+          pending = dynamo.batchWriteItem(b -> b.requestItems(request)).unprocessedItems();
+        }
+      }
+      copied += items.size();
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return copied;
+  }
+
+  private static boolean indexesMatch(CreateTableRequest wanted, TableDescription existing) {
+    return names(wanted.globalSecondaryIndexes(), GlobalSecondaryIndex::indexName).equals(indexNames(existing));
+  }
+
+  private static Set<String> indexNames(TableDescription table) {
+    return names(table.globalSecondaryIndexes(), GlobalSecondaryIndexDescription::indexName);
+  }
+
+  private static void awaitActive(DynamoDbClient dynamo, String name, Instant deadline, Duration timeout) {
+    while (!active(describeOrNull(dynamo, name))) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new DevStackException("table " + name + " did not become ACTIVE within " + timeout);
+      }
+      pause();
+    }
+  }
+
+  private static void awaitGone(DynamoDbClient dynamo, String name, Instant deadline, Duration timeout) {
+    while (describeOrNull(dynamo, name) != null) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new DevStackException("table " + name + " was not deleted within " + timeout);
+      }
+      pause();
     }
   }
 
@@ -136,23 +240,6 @@ public final class TableDefinitions {
         && table.globalSecondaryIndexes().stream()
             .map(GlobalSecondaryIndexDescription::indexStatus)
             .allMatch(status -> status == null || status == IndexStatus.ACTIVE);
-  }
-
-  private static void checkMatches(CreateTableRequest wanted, TableDescription existing) {
-    List<String> problems = new ArrayList<>();
-    if (!keys(wanted.keySchema()).equals(keys(existing.keySchema()))) {
-      problems.add("key schema " + keys(existing.keySchema()) + " instead of " + keys(wanted.keySchema()));
-    }
-    Set<String> wantedIndexes = names(wanted.globalSecondaryIndexes(), GlobalSecondaryIndex::indexName);
-    Set<String> existingIndexes = names(existing.globalSecondaryIndexes(), GlobalSecondaryIndexDescription::indexName);
-    if (!wantedIndexes.equals(existingIndexes)) {
-      problems.add("global secondary indexes " + existingIndexes + " instead of " + wantedIndexes);
-    }
-    if (!problems.isEmpty()) {
-      throw new DevStackException("table " + wanted.tableName() + " already exists with " + String.join(" and ", problems)
-          + ": its definition changed since the data folder was created; delete the data folder's dynamodb"
-          + " directory to recreate the tables");
-    }
   }
 
   private static List<String> keys(List<KeySchemaElement> schema) {

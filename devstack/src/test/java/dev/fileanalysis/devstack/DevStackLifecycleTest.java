@@ -61,6 +61,58 @@ class DevStackLifecycleTest {
   }
 
   @Test
+  void aDataFolderFromBeforeAnIndexChangeHasItsTableRebuiltWithEveryItemKept() throws Exception {
+    Path before = Path.of(getClass().getResource("/tables-before-queue-index.json").toURI());
+    try (RunningDevStack devstack = RunningDevStack.start(settings().tablesFile(before).build());
+        DynamoDbClient dynamo = dynamo(devstack.endpoints())) {
+      for (int n = 0; n < 260; n++) {
+        String id = "job-" + n;
+        dynamo.putItem(b -> b.tableName("pipeline-jobs").item(Map.of("id", AttributeValue.fromS(id),
+            "status", AttributeValue.fromS("UPLOADED"), "created", AttributeValue.fromS("2026-11-01T00:00:00Z"),
+            "organisation", AttributeValue.fromS("org-1"), "chunks", AttributeValue.fromN("3"))));
+      }
+    }
+
+    try (RunningDevStack devstack = RunningDevStack.start(settings().build());
+        DynamoDbClient dynamo = dynamo(devstack.endpoints())) {
+      assertThat(dynamo.describeTable(b -> b.tableName("pipeline-jobs")).table().globalSecondaryIndexes())
+          .extracting(index -> index.indexName())
+          .containsExactlyInAnyOrder("queue-created-index", "organisation-created-index");
+      assertThat(dynamo.scanPaginator(b -> b.tableName("pipeline-jobs")).items().stream().count()).isEqualTo(260);
+      assertThat(dynamo.getItem(b -> b.tableName("pipeline-jobs").key(Map.of("id", AttributeValue.fromS("job-7")))).item())
+          .containsEntry("status", AttributeValue.fromS("UPLOADED"))
+          .containsEntry("chunks", AttributeValue.fromN("3"));
+      assertThat(dynamo.listTables().tableNames()).noneMatch(name -> name.endsWith(".rebuilding"));
+    }
+  }
+
+  @Test
+  void aRebuildCutShortAfterTheTableWasDroppedIsFinishedByTheNextStart() {
+    try (RunningDevStack devstack = RunningDevStack.start(settings().build());
+        DynamoDbClient dynamo = dynamo(devstack.endpoints())) {
+      // What a devstack stopped mid-rebuild leaves: the items in the copy, the table gone.
+      var definition = TableDefinitions.load(ROOT.resolve("localstack/tables.json")).tables().stream()
+          .filter(table -> table.tableName().equals("pipeline-results")).findFirst().orElseThrow();
+      dynamo.createTable(definition.toBuilder().tableName(TableDefinitions.rebuildCopyName("pipeline-results")).build());
+      assertThat(Processes.eventually(Duration.ofSeconds(10), () -> dynamo.describeTable(b -> b.tableName(
+          TableDefinitions.rebuildCopyName("pipeline-results"))).table().tableStatusAsString().equals("ACTIVE"))).isTrue();
+      dynamo.putItem(b -> b.tableName(TableDefinitions.rebuildCopyName("pipeline-results")).item(Map.of(
+          "id", AttributeValue.fromS("result-kept"), "client", AttributeValue.fromS("client-ab"),
+          "created", AttributeValue.fromS("2025-01-01T00:00:00.000Z"))));
+      dynamo.deleteTable(b -> b.tableName("pipeline-results"));
+      assertThat(Processes.eventually(Duration.ofSeconds(10),
+          () -> !dynamo.listTables().tableNames().contains("pipeline-results"))).isTrue();
+    }
+
+    try (RunningDevStack devstack = RunningDevStack.start(settings().build());
+        DynamoDbClient dynamo = dynamo(devstack.endpoints())) {
+      assertThat(dynamo.getItem(b -> b.tableName("pipeline-results").key(Map.of("id", AttributeValue.fromS("result-kept"))))
+          .item()).containsEntry("client", AttributeValue.fromS("client-ab"));
+      assertThat(dynamo.listTables().tableNames()).doesNotContain(TableDefinitions.rebuildCopyName("pipeline-results"));
+    }
+  }
+
+  @Test
   void missingNodeModulesIsReportedWithTheCommandThatInstallsThem(@TempDir Path emptyDynaliteDir) throws Exception {
     Files.copy(ROOT.resolve("localstack/dynalite/package.json"), emptyDynaliteDir.resolve("package.json"));
 

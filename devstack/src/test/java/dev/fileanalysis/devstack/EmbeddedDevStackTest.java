@@ -282,9 +282,9 @@ class EmbeddedDevStackTest {
           .allSatisfy(index -> assertThat(index.indexStatus()).isEqualTo(IndexStatus.ACTIVE));
     });
     assertThat(dynamo.describeTable(b -> b.tableName("pipeline-jobs")).table().globalSecondaryIndexes())
-        .filteredOn(index -> index.indexName().equals("status-created-index"))
+        .filteredOn(index -> index.indexName().equals("queue-created-index"))
         .singleElement()
-        .satisfies(index -> assertThat(index.keySchema()).extracting(k -> k.attributeName()).containsExactly("status", "created"));
+        .satisfies(index -> assertThat(index.keySchema()).extracting(k -> k.attributeName()).containsExactly("queue", "created"));
   }
 
   @Test
@@ -293,6 +293,7 @@ class EmbeddedDevStackTest {
     Map<String, AttributeValue> job = Map.of(
         "id", AttributeValue.fromS(id),
         "status", AttributeValue.fromS("UPLOADING"),
+        "queue", AttributeValue.fromS("UPLOADING#03"),
         "created", AttributeValue.fromS(Instant.now().toString()));
 
     dynamo.putItem(b -> b.tableName("pipeline-jobs").item(job).conditionExpression("attribute_not_exists(id)"));
@@ -300,9 +301,9 @@ class EmbeddedDevStackTest {
     assertThatThrownBy(() -> dynamo.putItem(b -> b.tableName("pipeline-jobs").item(job)
         .conditionExpression("attribute_not_exists(id)")))
         .isInstanceOf(ConditionalCheckFailedException.class);
-    assertThat(dynamo.query(b -> b.tableName("pipeline-jobs").indexName("status-created-index")
-            .keyConditionExpression("#s = :s").expressionAttributeNames(Map.of("#s", "status"))
-            .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("UPLOADING")))).items())
+    assertThat(dynamo.query(b -> b.tableName("pipeline-jobs").indexName("queue-created-index")
+            .keyConditionExpression("#q = :q").expressionAttributeNames(Map.of("#q", "queue"))
+            .expressionAttributeValues(Map.of(":q", AttributeValue.fromS("UPLOADING#03")))).items())
         .anySatisfy(item -> assertThat(item.get("id").s()).isEqualTo(id));
   }
 

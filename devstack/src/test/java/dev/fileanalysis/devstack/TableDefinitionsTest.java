@@ -27,7 +27,7 @@ class TableDefinitionsTest {
     assertThat(jobs.globalSecondaryIndexes()).extracting(gsi -> gsi.indexName() + " " + gsi.keySchema().stream()
             .map(k -> k.attributeName() + ":" + k.keyType()).toList() + " " + gsi.projection().projectionType())
         .containsExactlyInAnyOrder(
-            "status-created-index [status:HASH, created:RANGE] ALL",
+            "queue-created-index [queue:HASH, created:RANGE] ALL",
             "organisation-created-index [organisation:HASH, created:RANGE] ALL");
   }
 
