@@ -128,6 +128,18 @@ public final class Housekeeping {
         return finished;
     }
 
+    /**
+     * Gives jobs written before the queue index existed their queue, so that claims find them
+     * (JobStore#backfillQueues); returns how many it moved.
+     */
+    public int backfillJobQueues() {
+        int moved = jobs.backfillQueues();
+        if (moved > 0) {
+            LOG.info("housekeeping: {} jobs from before the queue index put in their queues", moved);
+        }
+        return moved;
+    }
+
     /** Results fetched longer ago than their retention, and results never fetched within theirs. */
     public int deleteExpiredResults() {
         Instant now = Instant.now();

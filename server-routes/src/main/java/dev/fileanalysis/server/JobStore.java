@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,7 +34,6 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 public final class JobStore {
 
     public static final String RESERVED = "RESERVED";
-    static final String STATUS_INDEX = "status-created-index";
     static final String ORGANISATION_INDEX = "organisation-created-index";
 
     private final DynamoDbClient dynamo;
@@ -93,17 +93,19 @@ public final class JobStore {
     /** Turns a reservation into a registered job, returned as stored; empty if it was not RESERVED any more. */
     public Optional<Job> register(Job job) {
         try {
-            return Optional.of(toStoredJob(dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(job.id())))
-                    .updateExpression("SET #status = :uploading, #version = :version, #created = :created, "
+            Job registered = toStoredJob(dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(job.id())))
+                    .updateExpression("SET #status = :uploading, #queue = :queue, #version = :version, #created = :created, "
                             + "#client = :client, #signature = :signature, #chunks = :zero, #progressAt = :now")
                     .conditionExpression("#status = :reserved")
-                    .expressionAttributeNames(namesIn("#chunks #client #created #signature #status #version #progressAt"))
+                    .expressionAttributeNames(namesIn("#chunks #client #created #signature #status #queue #version #progressAt"))
                     .expressionAttributeValues(Map.of(
-                            ":uploading", s(Job.UPLOADING), ":reserved", s(RESERVED),
+                            ":uploading", s(Job.UPLOADING), ":queue", s(queue(Job.UPLOADING, job.id())), ":reserved", s(RESERVED),
                             ":version", s(job.version()), ":created", s(job.created()),
                             ":client", s(job.client()), ":signature", s(job.signature()), ":zero", n(0),
                             ":now", n(System.currentTimeMillis())))
-                    .returnValues(ReturnValue.ALL_NEW).build()).attributes()).job());
+                    .returnValues(ReturnValue.ALL_NEW).build()).attributes()).job();
+            queued(Job.UPLOADING, job.id());
+            return Optional.of(registered);
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();
         }
@@ -145,15 +147,20 @@ public final class JobStore {
             }
             boolean waiting = Job.UPLOADING.equals(job.status());
             String update = "SET #totalChunks = :total, #chunks = :total, #uploaded = :now"
-                    + (waiting ? ", #status = :uploaded" : "");
+                    + (waiting ? ", #status = :uploaded, #queue = :queue" : "");
             Map<String, AttributeValue> values = new HashMap<>(Map.of(":total", n(totalChunks),
                     ":now", s(Instant.now().toString()), ":seen", s(job.status())));
             if (waiting) {
                 values.put(":uploaded", s(Job.UPLOADED));
+                values.put(":queue", s(queue(Job.UPLOADED, id)));
             }
             try {
-                return toStoredJob(dynamo.updateItem(update(id, update,
+                Job completed = toStoredJob(dynamo.updateItem(update(id, update,
                         "#status = :seen AND attribute_not_exists(#uploaded)", values)).attributes()).job();
+                if (waiting) {
+                    queued(Job.UPLOADED, id);
+                }
+                return completed;
             } catch (ConditionalCheckFailedException moved) {
                 // read again and retry
             }
@@ -169,42 +176,80 @@ public final class JobStore {
     public static final List<String> CLAIMABLE_STATUSES = List.of(Job.UPLOADING, Job.UPLOADED, Job.PROCESSING);
 
     /**
-     * Oldest claimable jobs of one status, at most {@code limit}: unclaimed UPLOADED jobs or
-     * UPLOADING ones with chunk 0 landed, or PROCESSING jobs whose holder's lease has run out (the
-     * holder died or hangs).
+     * Claimable jobs of one status, at most {@code limit}, oldest first within each queue shard:
+     * unclaimed UPLOADED jobs or UPLOADING ones with chunk 0 landed, or PROCESSING jobs whose
+     * holder's lease has run out (the holder died or hangs). The shards are visited from a random
+     * one on, so that processors asking at once start on different partitions and rarely race for
+     * the same job. What {@link ClaimHints} knows spares the queries that cannot find anything.
      */
     public List<Job> claimable(String status, int limit, long nowMillis) {
+        return claimable(status, limit, nowMillis, version -> true);
+    }
+
+    /**
+     * {@link #claimable(String, int, long)} of the client versions {@code versions} accepts only, so
+     * that a processor of one version is never handed candidates it must skip while jobs it could
+     * take wait further down the queue.
+     */
+    public List<Job> claimable(String status, int limit, long nowMillis, java.util.function.Predicate<String> versions) {
         List<Job> jobs = new ArrayList<>();
-        walk(status, nowMillis, (item, claimable) -> {
-            if (claimable) {
-                jobs.add(toStoredJob(item).job());
+        if (!hints.worthLooking(status, nowMillis)) {
+            return jobs;
+        }
+        int first = ThreadLocalRandom.current().nextInt(QUEUE_SHARDS);
+        boolean[] complete = {true};
+        long[] earliestLease = {Long.MAX_VALUE};
+        for (int i = 0; i < QUEUE_SHARDS && jobs.size() < limit; i++) {
+            int shard = (first + i) % QUEUE_SHARDS;
+            if (hints.quiet(status, shard, nowMillis)) {
+                continue;
             }
-            return jobs.size() < limit;
-        });
+            int seen = walkShard(status, shard, CLAIM_PAGE, nowMillis, (item, claimable) -> {
+                if (claimable && versions.test(str(item, "version"))) {
+                    jobs.add(toStoredJob(item).job());
+                }
+                if (Job.PROCESSING.equals(status)) {
+                    // a lease that already ran out (a job of another version) keeps takeovers looked for
+                    Long leaseUntil = longNum(item, "leaseUntil");
+                    earliestLease[0] = Math.min(earliestLease[0], leaseUntil == null ? 0 : leaseUntil);
+                }
+                return jobs.size() < limit;
+            });
+            if (seen < 0) {
+                complete[0] = false;
+            } else if (seen == 0) {
+                hints.sawEmpty(status, shard, nowMillis);
+            }
+        }
+        if (Job.PROCESSING.equals(status) && jobs.isEmpty() && complete[0]) {
+            hints.noTakeoverBefore(earliestLease[0], nowMillis);
+        }
         return jobs;
     }
 
     /**
      * How many jobs of one status there are, and how many of them a processor could claim now, by
-     * client version: the same walk and test as {@link #claimable}, so the backlog counted is the
-     * one claims see. Like a claim, it looks at no more than {@value #MAX_EXAMINED} jobs of the
-     * status (a backlog that large keeps every processor busy whatever its exact size).
+     * client version: the same test as {@link #claimable}, over every shard, so the backlog counted
+     * is the one claims see. It looks at no more than {@value #MAX_EXAMINED} jobs of each shard (a
+     * backlog that large keeps every processor busy whatever its exact size).
      */
     public StatusCount count(String status, long nowMillis) {
         Map<String, Integer> claimableByVersion = new TreeMap<>();
         Map<String, Integer> byVersion = new TreeMap<>();
         int[] jobs = {0};
-        walk(status, nowMillis, (item, claimable) -> {
-            jobs[0]++;
-            String version = str(item, "version");
-            if (version != null) {
-                byVersion.merge(version, 1, Integer::sum);
-                if (claimable) {
-                    claimableByVersion.merge(version, 1, Integer::sum);
+        for (int shard = 0; shard < QUEUE_SHARDS; shard++) {
+            walkShard(status, shard, 100, nowMillis, (item, claimable) -> {
+                jobs[0]++;
+                String version = str(item, "version");
+                if (version != null) {
+                    byVersion.merge(version, 1, Integer::sum);
+                    if (claimable) {
+                        claimableByVersion.merge(version, 1, Integer::sum);
+                    }
                 }
-            }
-            return true;
-        });
+                return true;
+            });
+        }
         return new StatusCount(status, jobs[0], byVersion, claimableByVersion);
     }
 
@@ -213,30 +258,40 @@ public final class JobStore {
                               Map<String, Integer> claimableByVersion) {
     }
 
-    /** What a walk over one status does with each job item: false stops the walk. */
+    /** What a walk over one queue does with each job item: false stops the walk. */
     private interface JobVisitor {
         boolean visit(Map<String, AttributeValue> item, boolean claimable);
     }
 
     /**
-     * Walks the status index oldest first, page by page (the oldest items of a status may all be
-     * unavailable, in back-off or held under a valid lease, while a newer one is claimable), telling
-     * the visitor of each item whether a processor could claim it now, until the visitor says stop
-     * or {@value #MAX_EXAMINED} items were seen.
+     * Walks one queue shard oldest first, page by page (the oldest items may all be unavailable, in
+     * back-off or held under a valid lease, while a newer one is claimable), telling the visitor of
+     * each item whether a processor could claim it now, until the visitor says stop or
+     * {@value #MAX_EXAMINED} items were seen. Returns how many items it saw, or -1 when it stopped
+     * before the end of the shard.
+     *
+     * <p>An item whose status is not its queue's was written by a server from before the queue
+     * index (during a rolling update): it is moved to the right queue and not offered from this one.
      */
-    private void walk(String status, long nowMillis, JobVisitor visitor) {
+    private int walkShard(String status, int shard, int pageSize, long nowMillis, JobVisitor visitor) {
         Map<String, AttributeValue> start = null;
         int examined = 0;
         do {
-            var page = dynamo.query(statusQuery(status, null, 100, start));
+            var page = dynamo.query(queueQuery(queue(status, shard), null, pageSize, start));
             for (Map<String, AttributeValue> item : page.items()) {
                 examined++;
+                String actual = str(item, "status");
+                if (!status.equals(actual)) {
+                    requeue(str(item, "id"), actual);
+                    continue;
+                }
                 if (!visitor.visit(item, isClaimable(status, item, nowMillis))) {
-                    return;
+                    return -1;
                 }
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null && examined < MAX_EXAMINED);
+        return start == null ? examined : -1;
     }
 
     /**
@@ -262,14 +317,21 @@ public final class JobStore {
         return chunks != null && chunks >= 1;
     }
 
-    /** Upper bound of index items one claim looks at, so a huge backlog cannot make a claim slow. */
+    /**
+     * Index items a claim reads per query: a claim wants one job, and a query's read units grow
+     * with the items it returns (one unit per 8 KB, eventually consistent), so claims read small
+     * pages and only page on while what they find is not claimable.
+     */
+    private static final int CLAIM_PAGE = 25;
+
+    /** Upper bound of index items one walk of a shard looks at, so a huge backlog cannot make a claim slow. */
     private static final int MAX_EXAMINED = 5000;
 
-    private QueryRequest statusQuery(String status, String createdBefore, int limit, Map<String, AttributeValue> start) {
-        String condition = createdBefore == null ? "#status = :status" : "#status = :status AND #created < :before";
+    private QueryRequest queueQuery(String queue, String createdBefore, int limit, Map<String, AttributeValue> start) {
+        String condition = createdBefore == null ? "#queue = :queue" : "#queue = :queue AND #created < :before";
         Map<String, AttributeValue> values = createdBefore == null
-                ? Map.of(":status", s(status)) : Map.of(":status", s(status), ":before", s(createdBefore));
-        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(STATUS_INDEX)
+                ? Map.of(":queue", s(queue)) : Map.of(":queue", s(queue), ":before", s(createdBefore));
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(QUEUE_INDEX)
                 .keyConditionExpression(condition)
                 .expressionAttributeNames(namesIn(condition))
                 .expressionAttributeValues(values)
@@ -280,16 +342,117 @@ public final class JobStore {
         return query.build();
     }
 
-    /** Items of one status, oldest first, optionally only those created before {@code createdBefore}. */
+    /**
+     * Items of one status, oldest first, optionally only those created before {@code createdBefore}:
+     * at most {@code limit} from each shard, merged by creation time and cut to {@code limit}.
+     */
     List<Map<String, AttributeValue>> byStatus(String status, String createdBefore, int limit) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (int shard = 0; shard < QUEUE_SHARDS; shard++) {
+            Map<String, AttributeValue> start = null;
+            int fromShard = 0;
+            do {
+                var page = dynamo.query(queueQuery(queue(status, shard), createdBefore, Math.min(100, limit - fromShard), start));
+                for (Map<String, AttributeValue> item : page.items()) {
+                    if (status.equals(str(item, "status"))) {
+                        items.add(item);
+                        fromShard++;
+                    } else {
+                        requeue(str(item, "id"), str(item, "status"));
+                    }
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null && fromShard < limit);
+        }
+        items.sort(java.util.Comparator.comparing(item -> String.valueOf(str(item, "created"))));
+        return items.size() <= limit ? items : new ArrayList<>(items.subList(0, limit));
+    }
+
+    // ---- the queue index ----
+
+    /**
+     * The claim index. Its partition key is a job's queue, {@code STATUS#SHARD}: its status and one
+     * of {@value #QUEUE_SHARDS} shards fixed by its id, so that the jobs of one status, and every
+     * write that moves a job between statuses, spread over that many partition key values instead
+     * of all landing on one (docs/scale.md models why and how far this carries).
+     */
+    static final String QUEUE_INDEX = "queue-created-index";
+
+    /**
+     * Shards per status. Items keep the shard they were written with, so this may grow (claims
+     * then look at the new shards too) but must not shrink while jobs sit in the higher ones.
+     */
+    public static final int QUEUE_SHARDS = 16;
+
+    /** The queue a job of this status and id is in. */
+    public static String queue(String status, String id) {
+        return queue(status, Math.floorMod(id.hashCode(), QUEUE_SHARDS));
+    }
+
+    private static String queue(String status, int shard) {
+        return status + "#" + (shard < 10 ? "0" : "") + shard;
+    }
+
+    /** What this server learnt about its queues, so an idle fleet's claims cost almost no reads. */
+    private final ClaimHints hints = new ClaimHints();
+
+    /** A job entered a queue through this server: claims look there again at once. */
+    private void queued(String status, String id) {
+        hints.entered(status, Math.floorMod(id.hashCode(), QUEUE_SHARDS));
+    }
+
+    /** Puts a job into the queue of the status it has now, unless its status moved meanwhile. */
+    private void requeue(String id, String status) {
+        if (id == null || status == null) {
+            return;
+        }
+        try {
+            dynamo.updateItem(update(id, "SET #queue = :queue", "#status = :status",
+                    Map.of(":queue", s(queue(status, id)), ":status", s(status))));
+            queued(status, id);
+        } catch (ConditionalCheckFailedException moved) {
+            // its writer set the queue with the new status
+        }
+    }
+
+    /**
+     * Gives every job that has no queue yet (written before the queue index existed) the queue of
+     * its status, page by page over the whole table; each write is conditional on the status read,
+     * so a job that moves meanwhile keeps the queue its mover gave it. Returns how many it moved.
+     * Safe to run on several servers at once and again after a crash.
+     */
+    public int backfillQueues() {
+        String filter = "attribute_exists(#created) AND attribute_not_exists(#queue)";
+        int moved = 0;
         Map<String, AttributeValue> start = null;
         do {
-            var page = dynamo.query(statusQuery(status, createdBefore, Math.min(100, limit - items.size()), start));
-            items.addAll(page.items());
+            var request = software.amazon.awssdk.services.dynamodb.model.ScanRequest.builder().tableName(table)
+                    .filterExpression(filter)
+                    .expressionAttributeNames(namesIn(filter + " #id #status"))
+                    .projectionExpression("#id, #status")
+                    .limit(500);
+            if (start != null) {
+                request.exclusiveStartKey(start);
+            }
+            var page = dynamo.scan(request.build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                String id = str(item, "id");
+                String status = str(item, "status");
+                if (id == null || status == null) {
+                    continue;
+                }
+                try {
+                    dynamo.updateItem(update(id, "SET #queue = :queue", "#status = :status AND attribute_not_exists(#queue)",
+                            Map.of(":queue", s(queue(status, id)), ":status", s(status))));
+                    queued(status, id);
+                    moved++;
+                } catch (ConditionalCheckFailedException movedMeanwhile) {
+                    // its new status came with its queue
+                }
+            }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null && items.size() < limit);
-        return items;
+        } while (start != null);
+        return moved;
     }
 
     /**
@@ -297,10 +460,10 @@ public final class JobStore {
      * racing for the same job exactly one wins.
      */
     public Optional<Job> claim(Job seen, String processor, long nowMillis, long leaseMillis) {
-        String update = "SET #processor = :processor, #status = :processing, #claimed = :now, #leaseUntil = :until "
-                + "ADD #attempts :one";
+        String update = "SET #processor = :processor, #status = :processing, #queue = :queue, #claimed = :now, "
+                + "#leaseUntil = :until ADD #attempts :one";
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":processor", s(processor),
-                ":processing", s(Job.PROCESSING), ":now", s(Instant.ofEpochMilli(nowMillis).toString()),
+                ":processing", s(Job.PROCESSING), ":queue", s(queue(Job.PROCESSING, seen.id())), ":now", s(Instant.ofEpochMilli(nowMillis).toString()),
                 ":until", n(nowMillis + leaseMillis), ":one", n(1), ":seen", s(seen.status())));
         String condition;
         if (Job.PROCESSING.equals(seen.status())) {
@@ -345,11 +508,12 @@ public final class JobStore {
             // landing in between makes the condition fail, and the loop reads again.
             String uploadState = job.uploaded() == null ? "attribute_not_exists(#uploaded)" : "attribute_exists(#uploaded)";
             try {
-                dynamo.updateItem(update(id, "SET #status = :back, #lastError = :reason, #notBefore = :notBefore "
-                                + "REMOVE #processor, #leaseUntil, #analysed",
+                dynamo.updateItem(update(id, "SET #status = :back, #queue = :queue, #lastError = :reason, "
+                                + "#notBefore = :notBefore REMOVE #processor, #leaseUntil, #analysed",
                         "#processor = :processor AND #status = :processing AND " + uploadState,
-                        Map.of(":back", s(back), ":reason", s(reason), ":processor", s(processor),
+                        Map.of(":back", s(back), ":queue", s(queue(back, id)), ":reason", s(reason), ":processor", s(processor),
                                 ":processing", s(Job.PROCESSING), ":notBefore", n(notBeforeMillis))));
+                queued(back, id);
                 return true;
             } catch (ConditionalCheckFailedException moved) {
                 // read again
@@ -364,8 +528,9 @@ public final class JobStore {
      */
     public boolean abandonByClient(Job seen, String error, String resultId) {
         try {
-            dynamo.updateItem(update(seen.id(), "SET #status = :failed, #error = :error, #result = :result, #finished = :now",
-                    "#status = :seen", Map.of(":seen", s(seen.status()), ":failed", s(Job.FAILED), ":error", s(error),
+            dynamo.updateItem(update(seen.id(), "SET #status = :failed, #queue = :queue, #error = :error, #result = :result, "
+                    + "#finished = :now", "#status = :seen", Map.of(":seen", s(seen.status()), ":failed", s(Job.FAILED),
+                            ":queue", s(queue(Job.FAILED, seen.id())), ":error", s(error),
                             ":result", s(resultId), ":now", s(Instant.now().toString()))));
             return true;
         } catch (ConditionalCheckFailedException moved) {
@@ -377,10 +542,11 @@ public final class JobStore {
     public boolean abandon(Job seen, String error, String resultId) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":seen", s(seen.status()), ":failed", s(Job.FAILED),
                 ":error", s(error), ":result", s(resultId), ":now", s(Instant.now().toString()),
-                ":chunks", n(seen.chunks() == null ? 0 : seen.chunks())));
+                ":chunks", n(seen.chunks() == null ? 0 : seen.chunks()), ":queue", s(queue(Job.FAILED, seen.id()))));
         try {
             // Only if nothing moved since the sweep looked: no new chunk, not completed, same status.
-            dynamo.updateItem(update(seen.id(), "SET #status = :failed, #error = :error, #result = :result, #finished = :now",
+            dynamo.updateItem(update(seen.id(), "SET #status = :failed, #queue = :queue, #error = :error, #result = :result, "
+                    + "#finished = :now",
                     "#status = :seen AND attribute_not_exists(#uploaded) AND #chunks = :chunks", values));
             return true;
         } catch (ConditionalCheckFailedException moved) {
@@ -423,8 +589,8 @@ public final class JobStore {
     public boolean finish(String id, String processor, String status, String resultId, String error) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":processor", s(processor), ":processing", s(Job.PROCESSING), ":status", s(status),
-                ":result", s(resultId), ":now", s(Instant.now().toString())));
-        String update = "SET #status = :status, #result = :result, #finished = :now";
+                ":result", s(resultId), ":now", s(Instant.now().toString()), ":queue", s(queue(status, id))));
+        String update = "SET #status = :status, #queue = :queue, #result = :result, #finished = :now";
         if (error != null) {
             update += ", #error = :error";
             values.put(":error", s(error));

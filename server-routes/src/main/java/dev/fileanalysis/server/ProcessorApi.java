@@ -92,15 +92,17 @@ public final class ProcessorApi {
      * as soon as they are registered, so that analysis starts while the upload is still running.
      * Returns null (204) when there is nothing to do.
      */
+    /** Jobs a claim looks for before trying to take them. */
+    private static final int CANDIDATES = 3;
+
     public Job claim(@ExchangeProperty(Authorization.CALLER) Caller caller, Map<String, Object> body) {
         String processor = Json.text(body, "processor");
         String range = Json.text(body, "versions");
         long now = System.currentTimeMillis();
         for (String status : JobStore.CLAIMABLE_STATUSES) {
-            for (Job candidate : jobs.claimable(status, 25, now)) {
-                if (!supports(range, candidate.version())) {
-                    continue;
-                }
+            // A few candidates, in case another processor takes one first: each claim starts at a
+            // random shard, so two rarely meet on the same job.
+            for (Job candidate : jobs.claimable(status, CANDIDATES, now, version -> supports(range, version))) {
                 Optional<Job> claimed = jobs.claim(candidate, processor, now, leaseMillis);
                 if (claimed.isPresent()) {
                     if (Job.PROCESSING.equals(status)) {
