@@ -41,7 +41,8 @@ public class ServerBeans implements CamelConfiguration {
         // The first job would otherwise pay for the crypto provider's start.
         CryptoWarmUp.run();
         Clock clock = Clock.systemUTC();
-        AwsClients aws = new AwsClients(settings);
+        ServerMetrics metrics = new ServerMetrics();
+        AwsClients aws = new AwsClients(settings, List.of(metrics.awsRequests()));
         var dynamo = aws.dynamoDb();
         JobStore jobs = new JobStore(dynamo, settings.require("server.jobs-table"));
         ResultStore results = new ResultStore(dynamo, settings.require("server.results-table"));
@@ -103,7 +104,6 @@ public class ServerBeans implements CamelConfiguration {
         // The queue as claims see it, for the backlog metric (publish-backlog.camel.yaml) and /metrics
         // (metrics.camel.yaml); each API operation's traffic, recorded on its route.
         camel.getRegistry().bind("jobBacklog", new JobBacklog(jobs, clock));
-        ServerMetrics metrics = new ServerMetrics();
         camel.getRegistry().bind("serverMetrics", metrics);
         camel.addRoutePolicyFactory(metrics.operationRoutePolicies());
         // Only where the backlog is published (publish-backlog's route is left out without a namespace).

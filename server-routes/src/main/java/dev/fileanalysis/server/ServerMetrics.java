@@ -16,6 +16,10 @@ import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFa
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyNamingStrategy;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.RoutePolicyFactory;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * The server's figures for the operator's monitoring, {@code GET /metrics} in Prometheus's text
@@ -24,6 +28,8 @@ import org.apache.camel.spi.RoutePolicyFactory;
  * <li>{@code pipeline_claimable_jobs{processor_version}}: the jobs a processor could claim now, per
  * processor major version, the figure publish-backlog sends to CloudWatch ({@link JobBacklog});</li>
  * <li>{@code pipeline_jobs{status}}: the jobs of each status a processor claims from;</li>
+ * <li>{@code pipeline_aws_requests_total{service, operation}}: every request this server sent to
+ * DynamoDB and S3 (retries included), what its bill counts (docs/scale.md prices a file from them);</li>
  * <li>{@code pipeline_api_requests_seconds{operation}} (count, sum, max and a few latency buckets) and
  * {@code pipeline_api_errors_total{operation}} (answered with a refusal or a failure): each API
  * operation's traffic, recorded by camel-micrometer's route policy on the operation's route.</li>
@@ -42,6 +48,18 @@ public final class ServerMetrics {
     private final MultiGauge jobs = MultiGauge.builder("pipeline.jobs")
             .description("Jobs of each status a processor claims from, claimable or held")
             .register(registry);
+
+    /** Counts each request an AWS client sends, by service and operation, as {@code pipeline_aws_requests_total}. */
+    public ExecutionInterceptor awsRequests() {
+        return new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                registry.counter("pipeline.aws.requests",
+                        "service", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)),
+                        "operation", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))).increment();
+            }
+        };
+    }
 
     /** Records the queue as just counted, replacing what was recorded before. */
     public void recordQueue(JobBacklog.Count count) {

@@ -10,6 +10,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -30,9 +31,16 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 public final class AwsClients {
 
     private final Settings settings;
+    private final java.util.List<ExecutionInterceptor> observers;
 
     public AwsClients(Settings settings) {
+        this(settings, java.util.List.of());
+    }
+
+    /** @param observers see every request the clients send (the server counts them for /metrics) */
+    public AwsClients(Settings settings, java.util.List<ExecutionInterceptor> observers) {
         this.settings = settings;
+        this.observers = java.util.List.copyOf(observers);
     }
 
     public Region region() {
@@ -107,9 +115,10 @@ public final class AwsClients {
      * retried, other 4xx not) with more attempts than its default 3, so that a busy DynamoDB or S3
      * is ridden out before an API call gives up and the caller sees 503.
      */
-    private static ClientOverrideConfiguration retries() {
+    private ClientOverrideConfiguration retries() {
         return ClientOverrideConfiguration.builder()
                 .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(6).build())
+                .executionInterceptors(observers)
                 .build();
     }
 
