@@ -32,7 +32,8 @@ public class ProcessorBeans implements CamelConfiguration {
                 settings.require("processor.oidc-client-id"), settings.get("processor.oidc-client-secret", ""));
         ServerApiClient server = new ServerApiClient(http, URI.create(settings.require("processor.server-url")), tokens);
         int workers = settings.getInt("processor.workers", 2);
-        JobClaimer claimer = new JobClaimer(server, processorId, settings.require("processor.supported-versions"), workers);
+        JobClaimer claimer = new JobClaimer(server, processorId, settings.require("processor.supported-versions"), workers,
+                settings.getLong("processor.claim-interval-ms", 250), settings.getLong("processor.idle-claim-max-interval-ms", 1000));
         LeaseKeeper leases = new LeaseKeeper(server, processorId,
                 Duration.ofMillis(settings.getLong("processor.lease-renew-ms", 15000)));
         camel.getRegistry().bind("jobClaimer", claimer);

@@ -50,4 +50,28 @@ class ClaimJobRouteTest extends ProcessorRouteTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> server.result(first.id()) != null && server.result(next.id()) != null);
         assertThat(server.result(next.id()).path("status").asText()).isEqualTo(Job.DONE);
     }
+
+    @Test
+    void anIdleProcessorAsksLessAndLessOftenAndAsksAtOnceAgainOnceItFoundWork() throws Exception {
+        // Asked from a loop as fast as it goes, to see only what the back-off lets through.
+        JobClaimer idle = new JobClaimer(server.client(http), "processor-idle", ">=1.0.0 <2.0.0", 1, 50, 400);
+        long started = System.nanoTime();
+        while (server.callNames().size() < 5) {
+            assertThat(idle.claimForIdleWorkers()).isEmpty();
+        }
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(elapsedMillis).as("five empty asks, waits of 50, 100, 200 and 400 ms between them")
+                .isGreaterThanOrEqualTo(750);
+
+        server.offer(signedJob("job-00000000-0000-4000-8000-000000000021"), new byte[] {1});
+        java.util.List<Job> claimed;
+        do {
+            claimed = idle.claimForIdleWorkers();
+        } while (claimed.isEmpty());
+        assertThat(claimed).extracting(Job::id).containsExactly("job-00000000-0000-4000-8000-000000000021");
+        int asked = server.callNames().size();
+        idle.release();
+        assertThat(idle.claimForIdleWorkers()).as("the worker freed up asks at once").isEmpty();
+        assertThat(server.callNames()).hasSize(asked + 1);
+    }
 }
