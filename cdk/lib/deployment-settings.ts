@@ -69,6 +69,11 @@ export interface DeploymentSettings {
   /** Existing Secrets Manager secrets to use instead of creating empty ones (complete ARNs). */
   readonly sessionKeysSecretArn?: string;
   readonly processorClientSecretArn?: string;
+  /**
+   * Keep the indexes this release retired (RETIRED_INDEXES) beside the ones replacing them: the
+   * first of the two deploys of a release that replaces an index (README, "Changing a table").
+   */
+  readonly keepRetiredIndexes: boolean;
   /** Settings still at their example value: synth warns, deploy would not work. */
   readonly examples: string[];
 }
@@ -152,6 +157,7 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
     chunkExpirationDays: whole(context.raw('chunkExpirationDays') ?? DEFAULTS.chunkExpirationDays, 'chunkExpirationDays', 1),
     sessionKeysSecretArn: secretArn(context.raw('sessionKeysSecretArn'), 'sessionKeysSecretArn'),
     processorClientSecretArn: secretArn(context.raw('processorClientSecretArn'), 'processorClientSecretArn'),
+    keepRetiredIndexes: flag(context.raw('keepRetiredIndexes') ?? false, 'keepRetiredIndexes'),
     examples,
   };
 }
@@ -160,7 +166,7 @@ export function readDeploymentSettings(node: Node): DeploymentSettings {
 export const SETTING_NAMES = [
   'stackName', 'certificateArn', 'serverUrl', 'serverImage', 'engineImage', 'serverTasks', 'processorVersions', 'oidc',
   'processorClientId', 'signInProviders', 'natGateways', 'logRetentionDays', 'chunkExpirationDays',
-  'sessionKeysSecretArn', 'processorClientSecretArn',
+  'sessionKeysSecretArn', 'processorClientSecretArn', 'keepRetiredIndexes',
 ] as const;
 
 /**
@@ -365,4 +371,14 @@ function whole(value: unknown, name: string, least: number, most?: number): numb
     throw new Error(`${name} must be a whole number ${range}, got ${JSON.stringify(value)}.`);
   }
   return number;
+}
+
+function flag(value: unknown, name: string): boolean {
+  if (value === true || value === 'true') {
+    return true;
+  }
+  if (value === false || value === 'false') {
+    return false;
+  }
+  throw new Error(`${name} must be true or false, got '${String(value)}'.`);
 }

@@ -43,6 +43,31 @@ const KNOWN_TABLE_FIELDS = new Set([
 ]);
 const KNOWN_INDEX_FIELDS = new Set(['IndexName', 'KeySchema', 'Projection', 'ProvisionedThroughput']);
 
+/**
+ * Indexes an earlier release deployed that this one no longer uses, by table. CloudFormation creates
+ * or deletes at most one global secondary index of a table per stack update, so a release that
+ * replaces an index deploys twice: first with `-c keepRetiredIndexes=true` (the new index is added
+ * and backfilled, the retired one stays), then without (the retired one is deleted).
+ */
+export const RETIRED_INDEXES: Readonly<Record<string, IndexDefinition[]>> = {
+  // replaced by queue-created-index (the claim path's sharded queues, docs/scale.md)
+  'pipeline-jobs': [{
+    name: 'status-created-index',
+    partitionKey: { name: 'status', type: 'S' },
+    sortKey: { name: 'created', type: 'S' },
+    projection: 'ALL',
+  }],
+};
+
+/** The tables with their retired indexes added back (those tables.json does not define again). */
+export function withRetiredIndexes(tables: TableDefinition[]): TableDefinition[] {
+  return tables.map((table) => {
+    const retired = (RETIRED_INDEXES[table.name] ?? [])
+      .filter((index) => !table.globalIndexes.some((kept) => kept.name === index.name));
+    return retired.length === 0 ? table : { ...table, globalIndexes: [...table.globalIndexes, ...retired] };
+  });
+}
+
 export function tablesFile(root: string = repositoryRoot()): string {
   return path.join(root, 'localstack', 'tables.json');
 }

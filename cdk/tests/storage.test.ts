@@ -94,6 +94,26 @@ test('every table and index of localstack/tables.json is deployed with exactly i
   }
 });
 
+test('keepRetiredIndexes deploys the jobs table with its retired status index beside the queue index, for the first of two deploys', () => {
+  const jobsIndexes = (json: any, stack: any): string[] => {
+    const jobs = stack.tables.find((t: any) => t.definition.name === 'pipeline-jobs')!;
+    return json.Resources[logicalId(stack, jobs.table)].Properties.GlobalSecondaryIndexes.map((i: any) => i.IndexName).sort();
+  };
+  const first = synthesize({ keepRetiredIndexes: 'true' });
+  assert.deepEqual(jobsIndexes(first.json, first.stack), ['organisation-created-index', 'queue-created-index', 'status-created-index']);
+  first.template.hasResourceProperties('AWS::DynamoDB::Table', {
+    GlobalSecondaryIndexes: Match.arrayWith([{
+      IndexName: 'status-created-index',
+      KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }, { AttributeName: 'created', KeyType: 'RANGE' }],
+      Projection: { ProjectionType: 'ALL' },
+    }]),
+  });
+  const second = synthesizedWithDefaults();
+  assert.deepEqual(jobsIndexes(second.json, second.stack), ['organisation-created-index', 'queue-created-index'],
+    'the second deploy (the default) drops it: one index change per table per update');
+  assert.throws(() => build({ keepRetiredIndexes: 'yes' }), /keepRetiredIndexes must be true or false, got 'yes'/);
+});
+
 test('every table is on demand, has point-in-time recovery, expires items by their ttl attribute and cannot be deleted by accident', () => {
   const { json } = synthesizedWithDefaults();
   for (const [id, table] of resourcesOfType(json, 'AWS::DynamoDB::Table')) {
