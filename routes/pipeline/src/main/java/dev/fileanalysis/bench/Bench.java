@@ -100,6 +100,7 @@ public final class Bench {
      */
     static final List<String> SETTINGS = List.of(
             "client.poll-ms=100", "client.stable-ms=100", "client.result-poll-ms=200", "processor.claim-interval-ms=100",
+            "processor.idle-claim-max-interval-ms=100",
             "client.chunk-bytes=" + CHUNK_BYTES, "client.compression-level=auto", "client.compression-workers=0",
             "plans.default=bench", "plans.bench.bytes-per-month=unlimited", "plans.bench.jobs-per-month=unlimited",
             "plans.bench.largest-file-bytes=unlimited");
