@@ -69,9 +69,10 @@ class RenewLeasesRouteTest extends ProcessorRouteTestSupport {
         assertThat(leases.holds("job-retried", retried)).isTrue();
         leases.letGo("job-retried");
         int renewals = server.callNames().size();
+        // A tick that read the held jobs just before the let-go may still send one; no later tick may.
         await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(server.callNames()).as("no renewal once the last holder let go")
-                        .hasSize(renewals));
+                        .hasSizeLessThanOrEqualTo(renewals + 1));
     }
 
     @Test
