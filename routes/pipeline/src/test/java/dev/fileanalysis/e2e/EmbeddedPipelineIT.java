@@ -292,6 +292,8 @@ class EmbeddedPipelineIT {
             Map<String, AttributeValue> item = new LinkedHashMap<>();
             item.put("id", s(jobId));
             item.put("status", s(Job.UPLOADED));
+            // in the claim queue of its status, as the server writes every job
+            item.put("queue", s(dev.fileanalysis.server.JobStore.queue(Job.UPLOADED, jobId)));
             item.put("owner", s(device.userId()));
             item.put("organisation", s(device.organisation()));
             item.put("version", s(honest.version()));
