@@ -1,5 +1,6 @@
 package dev.fileanalysis.server;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,6 +31,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The claim path on the real dynalite: jobs spread over the queue index's shards, many processors
@@ -92,19 +94,15 @@ class ClaimQueueIT {
             running.add(workers.submit(() -> {
                 start.await();
                 Caller caller = new Caller(processor, null, null, null, true);
-                int emptyInARow = 0;
-                // Until two asks in a row, more than the servers' quiet time apart, find nothing left.
-                while (emptyInARow < 2) {
+                // Each worker asks, as a processor's claim timer would, until every job is taken.
+                await().atMost(Duration.ofMinutes(3)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).until(() -> {
                     Job claimed = server.claim(caller, Map.of("processor", processor, "versions", VERSIONS));
-                    if (claimed == null) {
-                        emptyInARow++;
-                        Thread.sleep(ClaimHints.QUIET_MILLIS + 100);
-                    } else {
-                        emptyInARow = 0;
+                    if (claimed != null) {
                         claimsByJob.computeIfAbsent(claimed.id(), id -> Collections.synchronizedList(new ArrayList<>()))
                                 .add(processor);
                     }
-                }
+                    return claimsByJob.keySet().containsAll(ours);
+                });
                 return null;
             }));
         }
