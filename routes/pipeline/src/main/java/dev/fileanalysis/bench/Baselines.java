@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -45,6 +46,11 @@ final class Baselines {
         this.s3 = s3;
         this.bucket = bucket;
         this.scratch = scratch;
+    }
+
+    /** The bench's scratch folder, emptied at the end of the run. */
+    Path scratch() {
+        return scratch;
     }
 
     /**
@@ -146,6 +152,122 @@ final class Baselines {
             throw new IllegalStateException("the sequential baseline downloaded a different " + original.getFileName());
         }
         return measured;
+    }
+
+    /** The S3 that rclone is pointed at: the same endpoint, bucket and credentials as the system's. */
+    record S3Remote(String endpoint, String region, String accessKeyId, String secretAccessKey) {
+    }
+
+    /**
+     * {@code rclone copy} of the files to the same S3 under {@code prefix}, with rclone's defaults
+     * (4 transfers, multipart above 200 MiB), as a person trying it first would; none when rclone
+     * is not on PATH. The remote is given in rclone's environment variables, over an empty config
+     * file, so that nothing of the machine's own rclone set-up is used.
+     */
+    Measured rclone(List<Path> files, String prefix, S3Remote remote) throws Exception {
+        Path parent = files.get(0).toAbsolutePath().getParent();
+        if (files.stream().anyMatch(file -> !file.toAbsolutePath().getParent().equals(parent))) {
+            throw new IllegalArgumentException("rclone's files must share one folder");
+        }
+        Path list = scratch.resolve("rclone-files.txt");
+        Files.write(list, files.stream().map(file -> file.getFileName().toString()).toList());
+        Path config = scratch.resolve("rclone.conf");
+        Files.writeString(config, "");
+        ProcessBuilder rclone = new ProcessBuilder("rclone", "copy", "--config", config.toString(), "--s3-no-check-bucket",
+                "--files-from-raw", list.toString(), parent.toString(), "bench:" + bucket + "/" + prefix);
+        Map<String, String> environment = rclone.environment();
+        environment.put("RCLONE_CONFIG_BENCH_TYPE", "s3");
+        environment.put("RCLONE_CONFIG_BENCH_PROVIDER", "Other");
+        environment.put("RCLONE_CONFIG_BENCH_ENDPOINT", remote.endpoint());
+        environment.put("RCLONE_CONFIG_BENCH_REGION", remote.region());
+        environment.put("RCLONE_CONFIG_BENCH_ACCESS_KEY_ID", remote.accessKeyId());
+        environment.put("RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY", remote.secretAccessKey());
+        environment.put("RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE", "true");
+        Path output = scratch.resolve("rclone.log");
+        rclone.redirectErrorStream(true).redirectOutput(output.toFile());
+        long start = System.nanoTime();
+        Process process;
+        try {
+            process = rclone.start();
+        } catch (IOException notInstalled) {
+            return Measured.none("rclone is not on PATH (Debian/Ubuntu: apt-get install rclone)");
+        }
+        boolean ended = process.waitFor(10, TimeUnit.MINUTES);
+        Measured measured = Measured.of(start, total(files));
+        if (!ended) {
+            process.destroyForcibly();
+        }
+        String printed = Files.readString(output).trim();
+        if (!ended || process.exitValue() != 0) {
+            return Measured.none("rclone copy " + (ended ? "exited with " + process.exitValue() : "took over 10 minutes")
+                    + ": " + printed.lines().reduce((first, last) -> last).orElse(""));
+        }
+        // rclone said it succeeded; the objects must be there, each of the file's size, or the time means nothing
+        for (Path file : files) {
+            long stored = s3.headObject(request -> request.bucket(bucket).key(prefix + file.getFileName())).contentLength();
+            if (stored != Files.size(file)) {
+                throw new IllegalStateException("rclone stored " + stored + " bytes of " + file.getFileName());
+            }
+        }
+        delete(files, prefix);
+        return measured;
+    }
+
+    /**
+     * The CPU floors of issue 15, on the same bytes: what the zstd CLI spends (user + system) to
+     * compress them at {@code level} on {@code threads} threads, the client's share; and what
+     * {@code zstd -d | sha256sum} spends on that output, the processor's and the engine's share
+     * together (the example engine's analysis is a SHA-256). Each is the median of {@code repeats}.
+     */
+    static Floors cpuFloors(List<Path> files, int threads, int level, Path scratch, int repeats) {
+        List<String> compress = new ArrayList<>(List.of("zstd", "-T" + threads, "-" + level, "-q", "-c"));
+        files.forEach(file -> compress.add(file.toString()));
+        Path frames = scratch.resolve("floor.zst");
+        List<Double> client = new ArrayList<>();
+        List<Double> processor = new ArrayList<>();
+        try {
+            for (int i = 0; i < repeats; i++) {
+                client.add(childCpu(new ProcessBuilder(compress).redirectOutput(ProcessBuilder.Redirect.DISCARD)));
+            }
+            childCpu(new ProcessBuilder(compress).redirectOutput(frames.toFile()));
+            for (int i = 0; i < repeats; i++) {
+                processor.add(childCpu(new ProcessBuilder("sh", "-c", "zstd -d -q -c \"$1\" | sha256sum >/dev/null", "floor",
+                        frames.toString())));
+            }
+            return new Floors(median(client), median(processor), level, null);
+        } catch (IOException notInstalled) {
+            return new Floors(null, null, level, "not measured: " + notInstalled.getMessage()
+                    + " (the floors need zstd and sha256sum on PATH: apt-get install zstd coreutils)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Floors(null, null, level, "not measured: interrupted");
+        } finally {
+            try {
+                Files.deleteIfExists(frames);
+            } catch (IOException ignored) {
+                // scratch is deleted at the end of the run
+            }
+        }
+    }
+
+    /** CPU seconds of the client's floor and of the processor's plus engine's, at one zstd level; or why none. */
+    record Floors(Double clientSeconds, Double processorSeconds, int level, String reason) {
+    }
+
+    /** Runs a tool to its end and answers the CPU time it and its own children spent (see {@link RoleCpu}). */
+    private static double childCpu(ProcessBuilder tool) throws IOException, InterruptedException {
+        double before = RoleCpu.endedChildrenSeconds();
+        Process process = tool.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        int exit = process.waitFor();
+        if (exit != 0) {
+            throw new IOException(String.join(" ", tool.command()) + " exited with " + exit);
+        }
+        return RoleCpu.endedChildrenSeconds() - before;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     static String sha256(Path file) throws IOException {

@@ -90,6 +90,39 @@ final class BenchCharts {
             ChartUtils.saveChartAsPNG(folder.resolve("delivery-vs-link.png").toFile(), chart, 900, 500);
             written.add("delivery-vs-link.png");
         }
+        DefaultCategoryDataset cpu = new DefaultCategoryDataset();
+        for (ScenarioResult s : scenarios) {
+            if (!s.measured() || s.cpuSeconds.isEmpty() || s.fileBytes == null || s.fileBytes == 0) {
+                continue;
+            }
+            // the client beside its floor, then the processor and engine beside theirs, then the rest
+            var perGib = s.cpuPerGib();
+            add(cpu, perGib.get("client"), "client", s.name);
+            add(cpu, BenchReport.perGib(s.clientFloorSeconds, s.fileBytes), "client's floor: zstd CLI", s.name);
+            if (perGib.containsKey("processor") && perGib.containsKey("engine")) {
+                add(cpu, perGib.get("processor") + perGib.get("engine"), "processor + engine", s.name);
+            }
+            add(cpu, BenchReport.perGib(s.processorFloorSeconds, s.fileBytes), "their floor: zstd -d | sha256sum", s.name);
+            add(cpu, perGib.get("server"), "server", s.name);
+            add(cpu, perGib.get("devstack"), "storage emulators (devstack)", s.name);
+        }
+        if (cpu.getColumnCount() > 0) {
+            JFreeChart chart = ChartFactory.createBarChart("CPU seconds per GiB, per role, against the tool floor (lower is better)",
+                    "scenario", "CPU seconds (user + system) per GiB dropped", cpu, PlotOrientation.VERTICAL, true, false, false);
+            var renderer = (org.jfree.chart.renderer.category.BarRenderer) chart.getCategoryPlot().getRenderer();
+            renderer.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
+            renderer.setShadowVisible(false);
+            // each floor in a light shade of the role it is the floor of
+            paint(renderer, cpu, "client", new Color(0x1f77b4));
+            paint(renderer, cpu, "client's floor: zstd CLI", new Color(0xaec7e8));
+            paint(renderer, cpu, "processor + engine", new Color(0xd62728));
+            paint(renderer, cpu, "their floor: zstd -d | sha256sum", new Color(0xff9896));
+            paint(renderer, cpu, "server", new Color(0x7f7f7f));
+            paint(renderer, cpu, "storage emulators (devstack)", new Color(0xc7c7c7));
+            whiteBackground(chart);
+            ChartUtils.saveChartAsPNG(folder.resolve("cpu-per-gib.png").toFile(), chart, 1000, 520);
+            written.add("cpu-per-gib.png");
+        }
         for (ScenarioResult s : scenarios) {
             if (s.timeline.isEmpty()) {
                 continue;
@@ -139,6 +172,14 @@ final class BenchCharts {
             xy.setRangeGridlinePaint(Color.LIGHT_GRAY);
         } else if (plot instanceof org.jfree.chart.plot.CategoryPlot category) {
             category.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        }
+    }
+
+    private static void paint(org.jfree.chart.renderer.category.BarRenderer renderer, DefaultCategoryDataset data,
+                              String series, Color color) {
+        int index = data.getRowIndex(series);
+        if (index >= 0) {
+            renderer.setSeriesPaint(index, color);
         }
     }
 

@@ -41,6 +41,17 @@ final class ScenarioResult {
     Long peakRssClientBytes;
     Long peakRssProcessorBytes;
 
+    /** CPU seconds (user + system) each role spent from the drop to the result ({@link RoleCpu}); empty when not read. */
+    final Map<String, Double> cpuSeconds = new LinkedHashMap<>();
+    /** CPU seconds of the tool floors on the same bytes ({@link Baselines#cpuFloors}), and the zstd level they ran at. */
+    Double clientFloorSeconds;
+    Double processorFloorSeconds;
+    Integer floorLevel;
+    /** The client's stability wait ({@code client.stable-ms}), the part of first_byte_s that is the user's setting. */
+    Double stableSeconds;
+    /** {@code rclone copy} of the same files to the same S3, the peer a person would try first. */
+    Double rcloneSeconds;
+
     // beyond the shape: what helps to read the figures above
     Integer chunks;
     Double clientUploadSeconds;
@@ -68,6 +79,19 @@ final class ScenarioResult {
     void failed(String why) {
         status = Status.FAILED;
         reason = why;
+    }
+
+    /** CPU seconds per GiB of the file(s), per role; empty without CPU figures or a size. */
+    Map<String, Double> cpuPerGib() {
+        Map<String, Double> perGib = new LinkedHashMap<>();
+        if (fileBytes != null && fileBytes > 0) {
+            cpuSeconds.forEach((role, seconds) -> perGib.put(role, seconds / gib(fileBytes)));
+        }
+        return perGib;
+    }
+
+    static double gib(long bytes) {
+        return bytes / (double) (1L << 30);
     }
 
     boolean measured() {

@@ -27,7 +27,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--scenarios", split = ",", description = "Scenarios to run (default: all runnable: ${DEFAULT-VALUE}).",
-            defaultValue = "mixed-loopback,random-loopback,small-files,big-stream,mixed-100mbit,adaptive-10mbit,adaptive-100mbit,adaptive-1000mbit")
+            defaultValue = "mixed-loopback,random-loopback,small-files,big-stream,mixed-100mbit,adaptive-10mbit,adaptive-100mbit,adaptive-1000mbit,idle")
     List<String> scenarios;
 
     @Override

@@ -48,6 +48,8 @@ public final class DevstackCommand implements Callable<Integer> {
             throw new IllegalStateException("The devstack is not built (" + jar.toAbsolutePath() + " missing): run ./pipeline up, "
                     + "which builds it, or mvn -B -DskipTests package.");
         }
-        return List.of(Processes.javaBinary(), "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toAbsolutePath().toString());
+        // tagged like the roles (RoleProcess.roleOf), so that the bench can tell the emulators' CPU apart
+        return List.of(Processes.javaBinary(), "-Xmx384m", "-XX:+UseSerialGC", "-Dpipeline.role=devstack", "-jar",
+                jar.toAbsolutePath().toString());
     }
 }

@@ -120,6 +120,11 @@ public final class RunningSystem implements AutoCloseable {
         return up.descendants().filter(handle -> role.equals(RoleProcess.roleOf(handle))).toList();
     }
 
+    /** Every live process `pipeline up` started, with their own children (dynalite under the devstack). */
+    public List<ProcessHandle> processes() {
+        return up.descendants().toList();
+    }
+
     /** Starts one more role process beside the system (the role's own jar with ARGS), logging to DATA/logs/NAME.log. */
     public Process startRole(String name, String role, String... arguments) throws IOException {
         List<String> command = RoleProcess.command(home, role, List.of("-Xmx256m", "-XX:+UseSerialGC"), List.of(arguments));

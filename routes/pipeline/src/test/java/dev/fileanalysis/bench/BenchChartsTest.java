@@ -34,6 +34,38 @@ class BenchChartsTest {
                 .isGreaterThan(0.5);
     }
 
+    @Test
+    void theCpuChartPutsEachRoleBesideItsToolFloor() throws Exception {
+        ScenarioResult mixed = new ScenarioResult("mixed-loopback");
+        mixed.fileBytes = 512L << 20;
+        mixed.systemSeconds = 20.0;
+        mixed.cpuSeconds.put("client", 6.0);
+        mixed.cpuSeconds.put("processor", 2.0);
+        mixed.cpuSeconds.put("engine", 1.0);
+        mixed.cpuSeconds.put("server", 0.5);
+        mixed.cpuSeconds.put("devstack", 4.0);
+        mixed.clientFloorSeconds = 2.0;
+        mixed.processorFloorSeconds = 1.0;
+        ScenarioResult withoutCpu = adaptive(1_000_000_000L, 3.4, 2.5, 2.4, 1.1);
+
+        List<String> written = BenchCharts.draw(List.of(mixed, withoutCpu), folder);
+
+        assertThat(written).contains("cpu-per-gib.png");
+        BufferedImage cpu = ImageIO.read(folder.resolve("cpu-per-gib.png").toFile());
+        assertThat(share(cpu, 0xFFFFFF)).as("white share of the CPU chart").isGreaterThan(0.5);
+        // the client's bar and its floor's bar, each in its own colour
+        assertThat(share(cpu, 0x1f77b4)).as("client").isPositive();
+        assertThat(share(cpu, 0xaec7e8)).as("client's floor").isPositive();
+        assertThat(share(cpu, 0xff9896)).as("processor's floor").isPositive();
+    }
+
+    @Test
+    void withoutCpuFiguresThereIsNoCpuChart() throws Exception {
+        List<String> written = BenchCharts.draw(List.of(adaptive(1_000_000_000L, 3.4, 2.5, 2.4, 1.1)), folder);
+
+        assertThat(written).doesNotContain("cpu-per-gib.png");
+    }
+
     private static ScenarioResult adaptive(long bitsPerSecond, double none, double level1, double auto, double limit) {
         ScenarioResult result = new ScenarioResult("adaptive-" + bitsPerSecond / 1_000_000 + "mbit");
         result.linkBitsPerSecond = bitsPerSecond;

@@ -38,7 +38,7 @@ class BenchReportTest {
 
     private static BenchReport.Run run(List<ScenarioResult> scenarios) {
         return new BenchReport.Run("Linux test, 2 cores", "2025-01-01T00:00:00Z", 42, false, "none (unlimited loopback)",
-                4 << 20, List.of("client.poll-ms=100"), scenarios, List.of());
+                4 << 20, List.of("client.poll-ms=100"), scenarios, List.of(), BenchReport.Idle.notMeasured("not selected"));
     }
 
     @Test
@@ -57,7 +57,7 @@ class BenchReportTest {
                 "baselines", "files", "files_per_s", "best_fixed_s", "level", "peak_rss_client_bytes", "peak_rss_processor_bytes");
         List<String> baselines = new ArrayList<>();
         measured.path("baselines").fieldNames().forEachRemaining(baselines::add);
-        assertThat(baselines).containsExactly("physical_limit_s", "plain_upload_s", "sequential_raw_s", "zstd_cli_s");
+        assertThat(baselines).containsExactly("physical_limit_s", "plain_upload_s", "sequential_raw_s", "zstd_cli_s", "rclone_s");
 
         assertThat(measured.path("file_bytes").asLong()).isEqualTo(512L << 20);
         assertThat(measured.path("system_s").asDouble()).isEqualTo(4.0);
@@ -112,7 +112,7 @@ class BenchReportTest {
 
         assertThat(md).contains("| small-files | 1.2 MiB | — | unlimited | 10.00 | — | — | — | — | — | 30.0 |");
         assertThat(md).contains("| big-stream (not-run) | — | — | — | — | — | — | — | — | — | — |");
-        assertThat(md).contains("30.0 files/s over 300 files (goal ≥ 50, 40% short); fewer files than the target's 1,000 (--quick)");
+        assertThat(md).contains("30.0 files/s over 300 files (goal ≥ 100, 70% short); CPU ms per file: not measured; fewer files than the target's 1,000 (--quick)");
         assertThat(md).contains("- big-stream: not built yet");
     }
 
@@ -153,7 +153,7 @@ class BenchReportTest {
         BenchReport.Target small = target(BenchReport.targets(run(List.of(quick))), "20 GiB stream");
 
         assertThat(met.status()).isEqualTo(BenchReport.Target.MET);
-        assertThat(met.detail()).contains("peak RSS client 380.0 MiB, processor 350.0 MiB");
+        assertThat(met.detail()).contains("peak RSS client 380.0 MiB (1.48× the heap), processor 350.0 MiB (1.37×)");
         assertThat(small.status()).as("a 1 GiB stream says nothing about 20 GiB").isEqualTo(BenchReport.Target.NOT_MEASURED);
         assertThat(small.detail()).contains("measured on 1024.0 MiB, not the target's 20480.0 MiB (--quick)");
     }
@@ -165,5 +165,91 @@ class BenchReportTest {
         s.peakRssClientBytes = 380L << 20;
         s.peakRssProcessorBytes = 350L << 20;
         return s;
+    }
+
+    @Test
+    void aClientPastItsPeakMissesTheMemoryTarget() {
+        ScenarioResult heavy = bigStream(20L << 30);
+        heavy.peakRssClientBytes = 496L << 20;
+
+        BenchReport.Target missed = target(BenchReport.targets(run(List.of(heavy))), "20 GiB stream");
+
+        assertThat(missed.status()).isEqualTo(BenchReport.Target.MISSED);
+        assertThat(missed.detail()).contains("client 496.0 MiB (1.94× the heap)");
+    }
+
+    @Test
+    void streamingIsHeldAgainstTheSequentialDesignAndEachRoleAgainstItsToolFloor() throws Exception {
+        ScenarioResult slow = loopback(12.0, 5.0);
+        slow.cpuSeconds.put("client", 6.0);
+        slow.cpuSeconds.put("processor", 2.0);
+        slow.cpuSeconds.put("engine", 0.5);
+        slow.cpuSeconds.put("server", 0.3);
+        slow.cpuSeconds.put("devstack", 3.0);
+        slow.clientFloorSeconds = 5.0;
+        slow.processorFloorSeconds = 1.0;
+        slow.floorLevel = 3;
+        slow.stableSeconds = 0.1;
+        slow.rcloneSeconds = 2.5;
+
+        BenchReport.write(run(List.of(slow)), folder);
+        List<BenchReport.Target> targets = BenchReport.targets(run(List.of(slow)));
+
+        BenchReport.Target sequential = target(targets, "mixed-loopback: drop-to-result ≤ the sequential");
+        assertThat(sequential.status()).isEqualTo(BenchReport.Target.MISSED);
+        assertThat(sequential.detail()).contains("system 12.00 s vs sequential 9.00 s: 1.33×");
+        BenchReport.Target client = target(targets, "mixed-loopback: client CPU");
+        assertThat(client.status()).isEqualTo(BenchReport.Target.MET);
+        assertThat(client.detail()).contains("12.00 CPU s/GiB vs the floor's 10.00: 1.20×");
+        BenchReport.Target processor = target(targets, "mixed-loopback: processor + engine CPU");
+        assertThat(processor.status()).isEqualTo(BenchReport.Target.MISSED);
+        assertThat(processor.detail()).contains("2.50×");
+        BenchReport.Target firstByte = target(targets, "first byte within 0.5 s");
+        assertThat(firstByte.status()).isEqualTo(BenchReport.Target.MISSED);
+        assertThat(firstByte.detail()).contains("0.70 s after the 0.10 s stability wait");
+        assertThat(target(targets, "random-loopback: drop-to-result").status()).isEqualTo(BenchReport.Target.NOT_MEASURED);
+
+        JsonNode scenario = JSON.readTree(folder.resolve("bench.json").toFile()).path("scenarios").path(0);
+        assertThat(scenario.path("cpu_s_per_gib").path("client").asDouble()).isEqualTo(12.0);
+        assertThat(scenario.path("cpu_s_per_gib").path("devstack").asDouble()).isEqualTo(6.0);
+        assertThat(scenario.path("cpu_floor_s_per_gib").path("processor_engine").asDouble()).isEqualTo(2.0);
+        assertThat(scenario.path("cpu_floor_s_per_gib").path("zstd_level").asInt()).isEqualTo(3);
+        assertThat(scenario.path("baselines").path("rclone_s").asDouble()).isEqualTo(2.5);
+        assertThat(scenario.path("first_byte_after_stable_s").asDouble()).isCloseTo(0.7, org.assertj.core.data.Offset.offset(1e-9));
+        String md = Files.readString(folder.resolve("bench.md"));
+        assertThat(md).contains("| mixed-loopback | 12.00 | 4.00 | 1.00 | 0.60 | 6.00 | 10.00 | 2.00 | 2.50 s |");
+    }
+
+    @Test
+    void smallFilesReportTheirCpuPerFilePerRole() {
+        ScenarioResult small = new ScenarioResult("small-files");
+        small.files = 1000;
+        small.fileBytes = 1000L * 4096;
+        small.systemSeconds = 8.0;
+        small.filesPerSecond = 125.0;
+        small.cpuSeconds.put("client", 12.0);
+        small.cpuSeconds.put("server", 20.0);
+
+        BenchReport.Target target = target(BenchReport.targets(run(List.of(small))), "1,000 files");
+
+        assertThat(target.status()).isEqualTo(BenchReport.Target.MET);
+        assertThat(target.detail()).contains("CPU ms per file: client 12.0, server 20.0");
+    }
+
+    @Test
+    void atAGigabitTheFloorIsTheLargerOfTheWireTimeAndTheToolsCpuOverTheCores() {
+        ScenarioResult fast = new ScenarioResult("adaptive-1000mbit");
+        fast.fileBytes = 128L << 20;
+        fast.systemSeconds = 2.0;
+        fast.physicalLimitSeconds = 0.5;
+        fast.clientFloorSeconds = 1.5;
+        fast.processorFloorSeconds = 0.5;
+
+        BenchReport.Target target = target(BenchReport.targets(run(List.of(fast))), "1000 Mbit/s: drop-to-result");
+
+        int cores = Runtime.getRuntime().availableProcessors();
+        double floor = Math.max(0.5, 2.0 / cores);
+        assertThat(target.status()).isEqualTo(2.0 / floor <= 1.15 ? BenchReport.Target.MET : BenchReport.Target.MISSED);
+        assertThat(target.detail()).contains(String.format(java.util.Locale.ROOT, "%.2f×", 2.0 / floor));
     }
 }
