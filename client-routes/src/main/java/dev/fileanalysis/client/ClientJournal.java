@@ -14,10 +14,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -169,8 +172,19 @@ public final class ClientJournal {
     public record LandedChunk(int index, String sha256, String md5) {
     }
 
+    private static final Pattern JOB = Pattern.compile("job-[0-9a-f-]{36}");
+
     private final Path folder;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    /**
+     * Jobs whose result this device has acknowledged, so the server offers it no more: the entry
+     * of such a job may be forgotten without its result ever coming back as one of a job this
+     * device does not know (which {@link #adopt} would write a second time, under the job's id).
+     * Kept in {@code acknowledged.log}, one job id a line, appended once per acknowledgement request.
+     */
+    private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    private final Object acknowledgedLog = new Object();
+    private int acknowledgedLines;
 
     /** Opens the journal in {@code stateFolder/jobs}, reading every entry a previous run left. */
     public ClientJournal(Path stateFolder) {
@@ -178,6 +192,7 @@ public final class ClientJournal {
         try {
             Files.createDirectories(folder);
             load();
+            loadAcknowledged();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the client's state folder " + folder + ": " + e.getMessage(), e);
         }
@@ -202,6 +217,23 @@ public final class ClientJournal {
                     continue;
                 }
                 entries.put(id, upgrade(id, entry));
+            }
+        }
+    }
+
+    private void loadAcknowledged() throws IOException {
+        String text;
+        try {
+            text = Files.readString(folder.resolve("acknowledged.log"), StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException none) {
+            return;
+        }
+        int end = text.lastIndexOf('\n');
+        // A line torn by a crash is left out: that entry is only kept longer.
+        for (String line : end < 0 ? new String[0] : text.substring(0, end).split("\n")) {
+            if (JOB.matcher(line).matches()) {
+                acknowledged.add(line);
+                acknowledgedLines++;
             }
         }
     }
@@ -329,6 +361,94 @@ public final class ClientJournal {
     /** Drops the chunk log of a finished upload: it is only needed to resume. */
     public void forgetChunks(Entry entry) throws IOException {
         Files.deleteIfExists(folder.resolve(entry.id() + ".chunks"));
+    }
+
+    /**
+     * Records, durably, that the results of these jobs were acknowledged to the server (after it
+     * answered): none of them will be offered again. One append and one fsync for them all.
+     */
+    public void acknowledged(Collection<String> jobIds) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        int count = 0;
+        for (String job : jobIds) {
+            if (job != null && JOB.matcher(job).matches() && !acknowledged.contains(job)) {
+                lines.append(job).append('\n');
+                count++;
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        synchronized (acknowledgedLog) {
+            try (FileOutputStream out = new FileOutputStream(folder.resolve("acknowledged.log").toFile(), true)) {
+                out.write(lines.toString().getBytes(StandardCharsets.US_ASCII));
+                out.getFD().sync();
+            }
+            acknowledgedLines += count;
+            jobIds.stream().filter(job -> job != null && JOB.matcher(job).matches()).forEach(acknowledged::add);
+        }
+    }
+
+    /**
+     * The entry is over for good: no upload of it runs or will be resumed, no result file is owed
+     * for it, and no result of its job will come (the job's result was acknowledged, or there was
+     * never a job). Such an entry is needed only while its file is in the drop folder, to tell that
+     * file was sent.
+     */
+    public boolean settled(Entry entry) {
+        if (entry.unfinished() || entry.owesResult()) {
+            return false;
+        }
+        return entry.job() == null || acknowledged.contains(entry.job());
+    }
+
+    /**
+     * Forgets settled entries: their chunk logs and temporary files first, then the entries, then
+     * one folder sync. A crash part-way leaves entries that are still whole (a settled entry without
+     * its chunk log is the same entry), forgotten by the next prune.
+     */
+    public void forget(Collection<Entry> settled) throws IOException {
+        for (Entry entry : settled) {
+            if (!settled(entry)) {
+                throw new IllegalArgumentException("journal entry " + entry.id() + " is not settled; it cannot be forgotten");
+            }
+            Files.deleteIfExists(folder.resolve(entry.id() + ".chunks"));
+            Files.deleteIfExists(folder.resolve(entry.id() + ".json.tmp"));
+            Files.deleteIfExists(folder.resolve(entry.id() + ".json"));
+            entries.remove(entry.id());
+        }
+        if (!settled.isEmpty()) {
+            syncFolder(folder);
+        }
+        compactAcknowledged();
+    }
+
+    /** Rewrites the acknowledged log with only the jobs whose entries are still here, when it holds others. */
+    void compactAcknowledged() throws IOException {
+        synchronized (acknowledgedLog) {
+            Set<String> kept = new HashSet<>();
+            entries.values().forEach(entry -> {
+                if (entry.job() != null && acknowledged.contains(entry.job())) {
+                    kept.add(entry.job());
+                }
+            });
+            if (acknowledgedLines == kept.size()) {
+                return;
+            }
+            StringBuilder text = new StringBuilder(kept.size() * 41);
+            kept.forEach(job -> text.append(job).append('\n'));
+            Path log = folder.resolve("acknowledged.log");
+            Path temporary = folder.resolve("acknowledged.log.tmp");
+            writeDurably(temporary, text.toString().getBytes(StandardCharsets.US_ASCII));
+            try {
+                Files.move(temporary, log, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, log, StandardCopyOption.REPLACE_EXISTING);
+            }
+            syncFolder(folder);
+            acknowledged.retainAll(kept);
+            acknowledgedLines = kept.size();
+        }
     }
 
     List<Entry> all() {

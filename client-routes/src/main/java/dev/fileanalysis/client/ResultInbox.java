@@ -114,13 +114,13 @@ public final class ResultInbox {
     public Path deliver(Result result) throws InterruptedException {
         Stored stored = keep(result);
         if (stored != null) {
-            acknowledge(List.of(stored.resultId()));
+            acknowledge(List.of(stored));
         }
         return stored == null ? null : stored.file();
     }
 
     /** A result this device has kept (its file written, or deliberately not written): it may be acknowledged. */
-    public record Stored(String resultId, Path file) {
+    public record Stored(String resultId, Path file, String job) {
     }
 
     /**
@@ -154,7 +154,7 @@ public final class ResultInbox {
                 }
                 LOG.info("result of {} ({}) written to {}", entry.name(), result.job(), written);
             }
-            return new Stored(result.id(), written);
+            return new Stored(result.id(), written, result.job());
         } catch (IOException e) {
             LOG.warn("The result of job {} could not be written: {}", result.job(), e.getMessage());
             return null;
@@ -164,23 +164,37 @@ public final class ResultInbox {
     /**
      * Tells the server these results are kept, in as few requests as it takes (it takes up to 100
      * at once). Only results whose files are safely written get here, so a failed acknowledgement
-     * loses nothing: the results are offered again and found already written.
+     * loses nothing: the results are offered again and found already written. Once the server has
+     * answered, the journal records their jobs as acknowledged (one append for the request): their
+     * entries may then be forgotten once their files leave the drop folder.
      */
     public void acknowledge(List<?> kept) throws InterruptedException {
         List<String> ids = new ArrayList<>();
+        List<String> jobs = new ArrayList<>();
         for (Object item : kept == null ? List.of() : kept) {
             if (item instanceof Stored stored) {
                 ids.add(stored.resultId());
+                jobs.add(stored.job());
             } else if (item instanceof String id) {
                 ids.add(id);
+                jobs.add(null);
             }
         }
         for (int from = 0; from < ids.size(); from += ServerApiClient.MAX_ACKNOWLEDGEMENTS) {
-            List<String> batch = ids.subList(from, Math.min(ids.size(), from + ServerApiClient.MAX_ACKNOWLEDGEMENTS));
+            int to = Math.min(ids.size(), from + ServerApiClient.MAX_ACKNOWLEDGEMENTS);
+            List<String> batch = ids.subList(from, to);
             try {
                 server.acknowledgeResults(batch);
             } catch (IOException e) {
                 LOG.warn("{} result(s) could not be acknowledged ({}); they are offered again and found already written",
+                        batch.size(), e.getMessage());
+                continue;
+            }
+            try {
+                journal.acknowledged(jobs.subList(from, to));
+            } catch (IOException e) {
+                // Nothing is lost: those entries are only kept (and their files' keys) until a later run knows better.
+                LOG.warn("could not record that {} result(s) were acknowledged ({}); their journal entries are kept",
                         batch.size(), e.getMessage());
             }
         }
