@@ -22,7 +22,6 @@ import dev.fileanalysis.client.transfer.BandwidthLimit;
 import dev.fileanalysis.client.transfer.RateLimiter;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 
 /**
  * Wires the client's beans from its settings; named in client-routes/application.properties as
@@ -88,9 +87,13 @@ public class ClientBeans implements CamelConfiguration {
         // Files already sent, keyed by name, size and modification time: a file replaced under the
         // same name is a new file and is sent again. The watcher adds a key only once the file's
         // upload is over (idempotentEager=false); the journal, not this list, is what resumes and
-        // what keeps a file from being sent twice.
-        camel.getRegistry().bind("sentFiles",
-                FileIdempotentRepository.fileIdempotentRepository(state.resolve("sent-files.txt").toFile(), 100_000));
+        // what keeps a file from being sent twice. It forgets a key only when the prune finds the
+        // file gone (Camel's FileIdempotentRepository would drop the oldest keys on its own).
+        SentFiles sentFiles = new SentFiles(state.resolve("sent-files.txt"));
+        camel.getRegistry().bind("sentFiles", sentFiles);
+        // Forgets what the journal and the record hold of files that left the drop folder (prune-state.camel.yaml).
+        camel.getRegistry().bind("stateHousekeeping", new StateHousekeeping(Path.of(settings.require("client.drop-folder")),
+                journal, sentFiles));
     }
 
     /**

@@ -15,7 +15,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +40,7 @@ abstract class ClientRouteTestSupport extends CamelTestSupport {
     private final ExecutorService resultWriters = Executors.newFixedThreadPool(2);
     Path drop;
     Device device;
+    SentFiles sentFiles;
 
     /** The settings the test runs with, over the defaults written in the route files: quick polls. */
     Properties settings() {
@@ -73,7 +73,9 @@ abstract class ClientRouteTestSupport extends CamelTestSupport {
         bind(registry, device);
         registry.bind("dropFolderCheck", new DropFolderCheck(drop, applicationProperties().getProperty("client.ignored-names")));
         registry.bind("resultWriters", resultWriters);
-        registry.bind("sentFiles", MemoryIdempotentRepository.memoryIdempotentRepository());
+        sentFiles = new SentFiles(device.home.resolve("state").resolve("sent-files.txt"));
+        registry.bind("sentFiles", sentFiles);
+        registry.bind("stateHousekeeping", new StateHousekeeping(drop, device.journal, sentFiles));
     }
 
     /** The beans of {@code run} (e.g. a client restarted over the folder a crash left) in place of the current ones. */
