@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import dev.fileanalysis.apiclient.ServerApiClient;
@@ -65,6 +66,15 @@ public final class ChunkStream extends InputStream {
 
     public ChunkStream(ServerApiClient server, HttpClient http, Job job, String processorId, long maxChunkBytes,
                        Duration stallTimeout, ProgressReporter progress, BooleanSupplier lost) {
+        this(server, http, job, processorId, maxChunkBytes, stallTimeout, progress, lost, List.of());
+    }
+
+    /**
+     * A stream that starts from {@code firstChunks}, the URLs the claim's answer carried: the
+     * server is asked for more only once those are read (for a one-chunk file, never).
+     */
+    public ChunkStream(ServerApiClient server, HttpClient http, Job job, String processorId, long maxChunkBytes,
+                       Duration stallTimeout, ProgressReporter progress, BooleanSupplier lost, List<ChunkUrl> firstChunks) {
         this.server = server;
         this.http = http;
         this.job = job;
@@ -73,6 +83,9 @@ public final class ChunkStream extends InputStream {
         this.stallTimeout = stallTimeout;
         this.progress = progress;
         this.lost = lost;
+        this.pending.addAll(firstChunks);
+        // known once the claim saw the upload complete; otherwise the server's next answer says
+        this.knownTotal = firstChunks.isEmpty() || job.uploaded() == null ? null : job.totalChunks();
     }
 
     public long bytesRead() {

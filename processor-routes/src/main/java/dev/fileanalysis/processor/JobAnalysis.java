@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fileanalysis.apiclient.ServerApiClient;
+import dev.fileanalysis.apiclient.ServerApiClient.ChunkDownloads;
+import dev.fileanalysis.apiclient.ServerApiClient.ChunkUrl;
 import dev.fileanalysis.apiclient.ServerCallException;
 import dev.fileanalysis.crypto.ClientPublicKey;
 import dev.fileanalysis.crypto.JobSignature;
@@ -33,6 +36,8 @@ public final class JobAnalysis {
     /** This worker's attempt on the job, as {@link LeaseKeeper#hold} numbered it. */
     static final String ATTEMPT = "attempt";
     static final String SIGNATURE_REJECTED = "signatureRejected";
+    /** The presigned GETs of the chunks that had landed when the job was claimed (the claim's answer). */
+    static final String FIRST_CHUNKS = "firstChunks";
 
     private final ServerApiClient server;
     private final HttpClient http;
@@ -58,8 +63,13 @@ public final class JobAnalysis {
      * client key — a job the server might have forged or altered never reaches the engine.
      */
     public void begin(Exchange exchange) {
-        Job job = exchange.getIn().getBody(Job.class);
+        // a claim's answer (the job and its first chunks' URLs), or a job alone, whose URLs are asked for
+        Object claimed = exchange.getIn().getBody();
+        ChunkDownloads claim = claimed instanceof ChunkDownloads downloads ? downloads
+                : new ChunkDownloads(exchange.getIn().getBody(Job.class), List.of());
+        Job job = claim.job();
         exchange.setProperty(JOB, job);
+        exchange.setProperty(FIRST_CHUNKS, claim.urls());
         exchange.setProperty(ATTEMPT, leases.hold(job.id()));
         if (!JobSignature.isValid(job)) {
             exchange.setProperty(SIGNATURE_REJECTED, true);
@@ -84,8 +94,11 @@ public final class JobAnalysis {
     public ChunkStream openChunks(Exchange exchange) {
         Job job = exchange.getProperty(JOB, Job.class);
         long attempt = exchange.getProperty(ATTEMPT, Long.class);
+        @SuppressWarnings("unchecked")
+        List<ChunkUrl> firstChunks = exchange.getProperty(FIRST_CHUNKS, List.class);
         return new ChunkStream(server, http, job, claimer.processorId(), maxChunkBytes, stallTimeout,
-                analysed -> reportProgress(job, analysed), () -> !leases.holds(job.id(), attempt));
+                analysed -> reportProgress(job, analysed), () -> !leases.holds(job.id(), attempt),
+                firstChunks == null ? List.of() : firstChunks);
     }
 
     /**

@@ -5,13 +5,16 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 
 import dev.fileanalysis.apiclient.ServerApiClient;
+import dev.fileanalysis.apiclient.ServerApiClient.ChunkDownloads;
 import dev.fileanalysis.model.Job;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Claims jobs while this processor has an idle worker, one job per worker, only of client
- * versions in its supported range. The server's conditional write makes each claim exclusive.
+ * versions in its supported range: one request for every idle worker at once, whose answer
+ * carries each job's first chunk URLs, so a job of one chunk costs no further call before its
+ * download. The server's conditional write makes each claim exclusive.
  *
  * <p>An idle processor backs off: after each ask that found nothing, the next waits twice as long,
  * up to {@code processor.idle-claim-max-interval-ms}, so that an idle fleet costs the server a few
@@ -54,32 +57,43 @@ public final class JobClaimer {
         return processorId;
     }
 
-    /** Jobs claimed for the idle workers (possibly none). Each must be handed back with {@link #release()}. */
-    public List<Job> claimForIdleWorkers() throws Exception {
-        List<Job> claimed = new ArrayList<>();
+    /**
+     * Jobs claimed for the idle workers (possibly none), each with the URLs of its chunks landed
+     * so far. Each must be handed back with {@link #release()}.
+     */
+    public List<ChunkDownloads> claimForIdleWorkers() throws Exception {
         if (backingOff()) {
+            return List.of();
+        }
+        int idle = 0;
+        while (idle < ServerApiClient.MAX_CLAIMS && idleWorkers.tryAcquire()) {
+            idle++;
+        }
+        if (idle == 0) {
+            return List.of();
+        }
+        List<ChunkDownloads> claimed;
+        try {
+            claimed = server.claimJobs(processorId, supportedVersions, idle);
+        } catch (Exception e) {
+            idleWorkers.release(idle);
+            throw e;
+        }
+        // a server answering with more than was asked for is not trusted with the rest
+        if (claimed.size() > idle) {
+            claimed = claimed.subList(0, idle);
+        }
+        idleWorkers.release(idle - claimed.size());
+        if (claimed.isEmpty()) {
+            backOff();
             return claimed;
         }
-        while (idleWorkers.tryAcquire()) {
-            Job job;
-            try {
-                job = server.claimJob(processorId, supportedVersions);
-            } catch (Exception e) {
-                idleWorkers.release();
-                throw e;
-            }
-            if (job == null) {
-                idleWorkers.release();
-                if (claimed.isEmpty()) {
-                    backOff();
-                }
-                break;
-            }
-            endBackOff();
+        endBackOff();
+        for (ChunkDownloads claim : claimed) {
+            Job job = claim.job();
             LOG.info("claimed job {} (client version {}, {} chunks landed so far)", job.id(), job.version(), job.chunks());
-            claimed.add(job);
         }
-        return claimed;
+        return new ArrayList<>(claimed);
     }
 
     /** A worker is free again: it asks at once, whatever the back-off. */

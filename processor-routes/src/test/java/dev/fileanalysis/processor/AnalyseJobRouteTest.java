@@ -105,7 +105,7 @@ class AnalyseJobRouteTest extends ProcessorRouteTestSupport {
         // The last ask found nothing, so the claimer backs off once before asking again.
         java.util.List<Job> claimed = new java.util.concurrent.CopyOnWriteArrayList<>();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
-            claimed.addAll(claimer.claimForIdleWorkers());
+            claimer.claimForIdleWorkers().forEach(claim -> claimed.add(claim.job()));
             return claimed.size() >= WORKERS;
         });
         assertThat(claimed).as("both workers are idle again").hasSize(WORKERS);
@@ -131,7 +131,7 @@ class AnalyseJobRouteTest extends ProcessorRouteTestSupport {
     /** The job as the stand-in offers it (claimed, with its chunks in storage), and the worker it takes. */
     private Job offered(Job job, byte[] content) throws Exception {
         server.offer(job, content);
-        Job claimed = claimer.claimForIdleWorkers().get(0);
+        Job claimed = claimer.claimForIdleWorkers().get(0).job();
         server.calls.clear();
         return claimed;
     }

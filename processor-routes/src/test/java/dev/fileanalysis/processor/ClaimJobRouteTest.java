@@ -2,6 +2,7 @@ package dev.fileanalysis.processor;
 
 import java.time.Duration;
 
+import dev.fileanalysis.apiclient.ServerApiClient.ChunkDownloads;
 import dev.fileanalysis.model.Job;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -28,9 +29,13 @@ class ClaimJobRouteTest extends ProcessorRouteTestSupport {
         startRoutesBut("analyse-job", "renew-leases");
 
         analysis.assertIsSatisfied();
-        assertThat(analysis.getExchanges()).extracting(exchange -> exchange.getIn().getBody(Job.class).id())
+        assertThat(analysis.getExchanges()).extracting(exchange -> exchange.getIn().getBody(ChunkDownloads.class).job().id())
                 .containsExactly("job-00000000-0000-4000-8000-000000000001", "job-00000000-0000-4000-8000-000000000002");
-        assertThat(server.callNames()).as("no claim is asked while no worker is idle").containsExactly("claim", "claim");
+        assertThat(analysis.getExchanges()).as("each job comes with its first chunk's URL")
+                .allSatisfy(exchange -> assertThat(exchange.getIn().getBody(ChunkDownloads.class).urls()).hasSize(1));
+        assertThat(server.callNames()).as("one claim for both idle workers, none while no worker is idle")
+                .containsExactly("claim");
+        assertThat(server.calls.get(0).body().path("max").asInt()).isEqualTo(WORKERS);
     }
 
     @Test
@@ -49,6 +54,7 @@ class ClaimJobRouteTest extends ProcessorRouteTestSupport {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> server.result(first.id()) != null && server.result(next.id()) != null);
         assertThat(server.result(next.id()).path("status").asText()).isEqualTo(Job.DONE);
+        assertThat(server.chunkDownloadRequests).as("one-chunk jobs read from the URLs their claim carried").hasValue(0);
     }
 
     @Test
@@ -66,7 +72,7 @@ class ClaimJobRouteTest extends ProcessorRouteTestSupport {
         server.offer(signedJob("job-00000000-0000-4000-8000-000000000021"), new byte[] {1});
         java.util.List<Job> claimed;
         do {
-            claimed = idle.claimForIdleWorkers();
+            claimed = idle.claimForIdleWorkers().stream().map(ChunkDownloads::job).toList();
         } while (claimed.isEmpty());
         assertThat(claimed).extracting(Job::id).containsExactly("job-00000000-0000-4000-8000-000000000021");
         int asked = server.callNames().size();

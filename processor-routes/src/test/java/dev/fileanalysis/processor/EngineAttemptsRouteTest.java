@@ -68,7 +68,7 @@ class EngineAttemptsRouteTest extends ProcessorRouteTestSupport {
         template.sendBody("seda:analyse-job", claimed(job));
         assertThat(firstAtEngine.await(10, TimeUnit.SECONDS)).isTrue();
         server.offerAgain(job.id(), 2);
-        Job takenOver = claimer.claimForIdleWorkers().get(0);
+        Job takenOver = claimer.claimForIdleWorkers().get(0).job();
         assertThat(takenOver.attempts()).isEqualTo(2);
         server.calls.clear();
         template.sendBody("seda:analyse-job", takenOver);
@@ -95,7 +95,7 @@ class EngineAttemptsRouteTest extends ProcessorRouteTestSupport {
         byte[] content = new byte[1_000];
         new Random(7).nextBytes(content);
         server.offer(job, content);
-        Job claimed = claimer.claimForIdleWorkers().get(0);
+        Job claimed = claimer.claimForIdleWorkers().get(0).job();
         server.calls.clear();
         return claimed;
     }

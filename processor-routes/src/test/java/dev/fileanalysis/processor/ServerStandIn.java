@@ -54,6 +54,8 @@ final class ServerStandIn implements AutoCloseable {
     /** Jobs whose lease renewals get no answer until the stand-in closes: a server that hangs. */
     final Set<String> renewalsHang = ConcurrentHashMap.newKeySet();
     private final CountDownLatch closing = new CountDownLatch(1);
+    /** Requests for chunk URLs beyond those a claim's answer carried. */
+    final java.util.concurrent.atomic.AtomicInteger chunkDownloadRequests = new java.util.concurrent.atomic.AtomicInteger();
 
     private final Deque<Job> waiting = new ConcurrentLinkedDeque<>();
     private final Map<String, List<byte[]>> frames = new ConcurrentHashMap<>();
@@ -125,14 +127,31 @@ final class ServerStandIn implements AutoCloseable {
         return calls.stream().filter(call -> call.what().equals("result " + jobId)).map(Call::body).findFirst().orElse(null);
     }
 
+    /**
+     * {@code POST /api/processor/claims} (one job, or 204) and {@code POST /api/processor/claims/batch}
+     * (up to {@code max} jobs, each with the URLs of its chunks, as the server answers).
+     */
     private void claim(HttpExchange exchange) throws IOException {
-        calls.add(new Call("claim", body(exchange)));
-        Job next = waiting.poll();
-        if (next == null) {
-            answer(exchange, 204, null);
-        } else {
-            answer(exchange, 200, JSON.writeValueAsBytes(next));
+        JsonNode body = body(exchange);
+        calls.add(new Call("claim", body));
+        if (!exchange.getRequestURI().getPath().endsWith("/batch")) {
+            Job next = waiting.poll();
+            answer(exchange, next == null ? 204 : 200, next == null ? null : JSON.writeValueAsBytes(next));
+            return;
         }
+        List<ChunkDownloads> claims = new ArrayList<>();
+        for (Job next; claims.size() < body.path("max").asInt(1) && (next = waiting.poll()) != null; ) {
+            claims.add(new ChunkDownloads(next, urls(next.id(), 0)));
+        }
+        answer(exchange, 200, JSON.writeValueAsBytes(Map.of("claims", claims)));
+    }
+
+    private List<ChunkUrl> urls(String jobId, int from) {
+        List<ChunkUrl> urls = new ArrayList<>();
+        for (int index = from; index < frames.get(jobId).size(); index++) {
+            urls.add(new ChunkUrl(index, base + "/chunks/" + jobId + "/" + index));
+        }
+        return urls;
     }
 
     private void jobCall(HttpExchange exchange) throws IOException {
@@ -144,12 +163,9 @@ final class ServerStandIn implements AutoCloseable {
         String jobId = call.group(1);
         String what = call.group(2);
         if (what.equals("chunk-downloads")) {
+            chunkDownloadRequests.incrementAndGet();
             int from = Integer.parseInt(exchange.getRequestURI().getQuery().replaceAll(".*from=(\\d+).*", "$1"));
-            List<ChunkUrl> urls = new ArrayList<>();
-            for (int index = from; index < frames.get(jobId).size(); index++) {
-                urls.add(new ChunkUrl(index, base + "/chunks/" + jobId + "/" + index));
-            }
-            answer(exchange, 200, JSON.writeValueAsBytes(new ChunkDownloads(jobs.get(jobId), urls)));
+            answer(exchange, 200, JSON.writeValueAsBytes(new ChunkDownloads(jobs.get(jobId), urls(jobId, from))));
             return;
         }
         calls.add(new Call(what + " " + jobId, body(exchange)));

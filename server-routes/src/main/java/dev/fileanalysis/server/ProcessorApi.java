@@ -87,49 +87,86 @@ public final class ProcessorApi {
         return Map.of("job", id, "released", true);
     }
 
+    /** Jobs a claim looks for before trying to take them, beyond those it wants. */
+    private static final int CANDIDATES = 3;
+    /** Jobs one claim-jobs request may take (the document's limit). */
+    static final int MAX_CLAIMS = 16;
+
     /**
      * Claims the oldest waiting job whose client version the processor supports. Jobs are offered
-     * as soon as they are registered, so that analysis starts while the upload is still running.
-     * Returns null (204) when there is nothing to do.
+     * as soon as their first chunk landed, so that analysis starts while the upload is still
+     * running. Returns null (204) when there is nothing to do.
      */
-    /** Jobs a claim looks for before trying to take them. */
-    private static final int CANDIDATES = 3;
-
     public Job claim(@ExchangeProperty(Authorization.CALLER) Caller caller, Map<String, Object> body) {
-        String processor = Json.text(body, "processor");
-        String range = Json.text(body, "versions");
+        List<Job> claimed = claimUpTo(caller, Json.text(body, "processor"), Json.text(body, "versions"), 1);
+        return claimed.isEmpty() ? null : claimed.get(0);
+    }
+
+    /**
+     * Claims up to {@code max} waiting jobs in one request, one per idle worker of the processor,
+     * each with presigned GETs for the chunks that have landed so far: a queue of small files
+     * costs the processor one call per batch of jobs instead of a claim and a presign per job.
+     * Every job is still claimed on its own (a conditional write each), so it is claimed exactly
+     * once however many processors ask at the same time. An empty list when nothing waits.
+     */
+    public Map<String, Object> claimMany(@ExchangeProperty(Authorization.CALLER) Caller caller, Map<String, Object> body) {
+        int max = Json.number(body, "max").intValue();
+        if (max < 1 || max > MAX_CLAIMS) {
+            throw new InvalidRequestException("Field 'max' must be between 1 and " + MAX_CLAIMS + ", got " + max + ".");
+        }
+        List<Map<String, Object>> claims = new ArrayList<>();
+        for (Job job : claimUpTo(caller, Json.text(body, "processor"), Json.text(body, "versions"), max)) {
+            Map<String, Object> claim = new LinkedHashMap<>();
+            claim.put("job", job);
+            claim.put("urls", landedUrls(job, 0));
+            claims.add(claim);
+        }
+        return Map.of("claims", claims);
+    }
+
+    private List<Job> claimUpTo(Caller caller, String processor, String range, int max) {
         long now = System.currentTimeMillis();
+        List<Job> claimed = new ArrayList<>();
         for (String status : JobStore.CLAIMABLE_STATUSES) {
-            // A few candidates, in case another processor takes one first: each claim starts at a
-            // random shard, so two rarely meet on the same job.
-            for (Job candidate : jobs.claimable(status, CANDIDATES, now, version -> supports(range, version))) {
-                Optional<Job> claimed = jobs.claim(candidate, processor, now, leaseMillis);
-                if (claimed.isPresent()) {
-                    if (Job.PROCESSING.equals(status)) {
-                        LOG.warn("job {} taken over by {}: the lease of {} ran out", candidate.id(), processor, candidate.processor());
-                    } else {
-                        LOG.info("job {} claimed by {} ({})", candidate.id(), processor, caller.subject());
-                    }
-                    return claimed.get();
+            // A few candidates more than wanted, in case another processor takes some first: each
+            // claim starts at a random shard, so two rarely meet on the same job.
+            for (Job candidate : jobs.claimable(status, max - claimed.size() + CANDIDATES - 1, now,
+                    version -> supports(range, version))) {
+                Optional<Job> taken = jobs.claim(candidate, processor, now, leaseMillis);
+                if (taken.isEmpty()) {
+                    continue;
+                }
+                if (Job.PROCESSING.equals(status)) {
+                    LOG.warn("job {} taken over by {}: the lease of {} ran out", candidate.id(), processor, candidate.processor());
+                } else {
+                    LOG.info("job {} claimed by {} ({})", candidate.id(), processor, caller.subject());
+                }
+                claimed.add(taken.get());
+                if (claimed.size() == max) {
+                    return claimed;
                 }
             }
         }
-        return null;
+        return claimed;
+    }
+
+    /** Presigned GETs for the job's landed chunks from {@code from} on, at most {@value #MAX_URLS}. */
+    private List<Map<String, Object>> landedUrls(Job job, int from) {
+        int landed = job.chunks() == null ? 0 : job.chunks();
+        List<Map<String, Object>> urls = new ArrayList<>();
+        for (int index = from; index < landed && urls.size() < MAX_URLS; index++) {
+            urls.add(Map.of("index", index, "url", chunks.presignDownload(job.file(), index).toString()));
+        }
+        return urls;
     }
 
     /** The job's current state and presigned GETs for its landed chunks from {@code from} on. */
     public Map<String, Object> chunkDownloads(@Header("id") String id, @Header("processor") String processor,
                                               @Header("from") Integer fromIndex) {
         Job job = held(id, processor);
-        int from = fromIndex == null ? 0 : fromIndex;
-        int landed = job.chunks() == null ? 0 : job.chunks();
-        List<Map<String, Object>> urls = new ArrayList<>();
-        for (int index = from; index < landed && urls.size() < MAX_URLS; index++) {
-            urls.add(Map.of("index", index, "url", chunks.presignDownload(job.file(), index).toString()));
-        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("job", job);
-        answer.put("urls", urls);
+        answer.put("urls", landedUrls(job, fromIndex == null ? 0 : fromIndex));
         return answer;
     }
 

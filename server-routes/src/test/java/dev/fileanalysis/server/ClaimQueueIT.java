@@ -31,6 +31,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -47,6 +48,7 @@ class ClaimQueueIT {
     /** DynamoDB requests by operation name, as this test's client sent them. */
     private static final Map<String, AtomicInteger> REQUESTS = new ConcurrentHashMap<>();
     private static DynamoDbClient dynamo;
+    private static ChunkStorage chunks;
 
     @BeforeAll
     static void startDevStack() throws Exception {
@@ -59,6 +61,8 @@ class ClaimQueueIT {
                         name -> new AtomicInteger()).incrementAndGet();
             }
         })).dynamoDb();
+        AwsClients aws = new AwsClients(devstack.settings());
+        chunks = new ChunkStorage(aws.s3(), aws.presigner(), devstack.settings().require("s3.bucket"), Duration.ofMinutes(5));
     }
 
     @AfterAll
@@ -89,16 +93,27 @@ class ClaimQueueIT {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<?>> running = new ArrayList<>();
         for (int worker = 0; worker < 32; worker++) {
-            ProcessorApi server = new ProcessorApi(worker % 2 == 0 ? serverA : serverB, null, null, LEASE_MILLIS, 2000);
+            ProcessorApi server = new ProcessorApi(worker % 2 == 0 ? serverA : serverB, null, chunks, LEASE_MILLIS, 2000);
             String processor = "processor-" + worker;
+            boolean batches = worker % 4 >= 2;
             running.add(workers.submit(() -> {
                 start.await();
                 Caller caller = new Caller(processor, null, null, null, true);
-                // Each worker asks, as a processor's claim timer would, until every job is taken.
+                // Each worker asks, as a processor's claim timer would, until every job is taken:
+                // half of them one job at a time (claim-job), half up to four at once (claim-jobs).
                 await().atMost(Duration.ofMinutes(3)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).until(() -> {
-                    Job claimed = server.claim(caller, Map.of("processor", processor, "versions", VERSIONS));
-                    if (claimed != null) {
-                        claimsByJob.computeIfAbsent(claimed.id(), id -> Collections.synchronizedList(new ArrayList<>()))
+                    List<Job> claimed = new ArrayList<>();
+                    if (batches) {
+                        claimed.addAll(claimedJobs(server.claimMany(caller,
+                                Map.of("processor", processor, "versions", VERSIONS, "max", 4))));
+                    } else {
+                        Job one = server.claim(caller, Map.of("processor", processor, "versions", VERSIONS));
+                        if (one != null) {
+                            claimed.add(one);
+                        }
+                    }
+                    for (Job job : claimed) {
+                        claimsByJob.computeIfAbsent(job.id(), id -> Collections.synchronizedList(new ArrayList<>()))
                                 .add(processor);
                     }
                     return claimsByJob.keySet().containsAll(ours);
@@ -116,6 +131,50 @@ class ClaimQueueIT {
             assertThat(claimsByJob.get(id)).as("processors that claimed " + id).hasSize(1);
             assertThat(serverB.find(id).orElseThrow().job().status()).isEqualTo(Job.PROCESSING);
         }
+    }
+
+    /** The jobs of a claim-jobs answer, each checked to come with a presigned GET per landed chunk. */
+    @SuppressWarnings("unchecked")
+    private static List<Job> claimedJobs(Map<String, Object> answer) {
+        List<Job> jobs = new ArrayList<>();
+        for (Map<String, Object> claim : (List<Map<String, Object>>) answer.get("claims")) {
+            Job job = (Job) claim.get("job");
+            List<Map<String, Object>> urls = (List<Map<String, Object>>) claim.get("urls");
+            assertThat(job.chunks()).as("chunks landed of " + job.id()).isPositive();
+            assertThat(urls).as("URLs of the landed chunks of " + job.id()).hasSize(job.chunks());
+            assertThat(urls.get(0).get("url").toString()).contains("chunks/" + job.file() + "/0");
+            jobs.add(job);
+        }
+        return jobs;
+    }
+
+    @Test
+    void aClaimForSeveralWorkersTakesAsManyJobsAsItAsksForAndNoMore() {
+        JobStore server = new JobStore(dynamo, "pipeline-jobs");
+        String version = "3.1.0";
+        List<String> ours = new ArrayList<>();
+        for (int n = 0; n < 5; n++) {
+            Job job = registered(server, version);
+            server.recordUploadProgress(job.id(), 1);
+            server.completeUpload(job.id(), 1);
+            ours.add(job.id());
+        }
+        ProcessorApi api = new ProcessorApi(server, null, chunks, LEASE_MILLIS, 2000);
+        Caller caller = new Caller("processor-batch", null, null, null, true);
+        Map<String, Object> ask = Map.of("processor", "processor-batch", "versions", ">=3.0.0 <4.0.0", "max", 3);
+
+        List<Job> first = claimedJobs(api.claimMany(caller, ask));
+        List<Job> second = claimedJobs(api.claimMany(caller, ask));
+        List<Job> third = claimedJobs(api.claimMany(caller, ask));
+
+        assertThat(first).hasSize(3);
+        assertThat(second).as("what was left").hasSize(2);
+        assertThat(third).as("nothing waits: an empty list, not an error").isEmpty();
+        assertThat(new ArrayList<>(first) {{ addAll(second); }}).extracting(Job::id).containsExactlyInAnyOrderElementsOf(ours)
+                .doesNotHaveDuplicates();
+        assertThat(first).allSatisfy(job -> assertThat(job.processor()).isEqualTo("processor-batch"));
+        assertThatThrownBy(() -> api.claimMany(caller, Map.of("processor", "processor-batch", "versions", ">=3.0.0 <4.0.0",
+                "max", 17))).hasMessageContaining("'max' must be between 1 and 16");
     }
 
     @Test

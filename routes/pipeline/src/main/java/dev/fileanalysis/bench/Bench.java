@@ -182,7 +182,7 @@ public final class Bench {
                         }
                         List<Path> dropped;
                         if (name.equals("small-files")) {
-                            dropped = runSmallFiles(result, smallWarmUp, small, system.data(), log);
+                            dropped = runSmallFiles(result, smallWarmUp, small, system, log);
                         } else {
                             dropped = List.of(runLargeFile(result, large.get(name), system.data(), log, api));
                         }
@@ -715,8 +715,9 @@ public final class Bench {
     }
 
     /** Drops many small files at once; files/s is their count over the time to the last result. */
-    private List<Path> runSmallFiles(ScenarioResult result, List<Generated> warmUp, List<Generated> files, Path data,
-                                     ClientLog log) throws Exception {
+    private List<Path> runSmallFiles(ScenarioResult result, List<Generated> warmUp, List<Generated> files,
+                                     RunningSystem system, ClientLog log) throws Exception {
+        Path data = system.data();
         Path drop = Files.createDirectories(data.resolve("drop"));
         Path results = Files.createDirectories(data.resolve("results"));
         // A freshly started system spends its first minute compiling its hot paths (on 2 cores the
@@ -729,9 +730,13 @@ public final class Bench {
         result.fileBytes = files.stream().mapToLong(Generated::bytes).sum();
         result.note("first_byte_s", "not defined for many small files");
         result.note("physical_limit_s", "no link model: unlimited loopback has no link rate to divide by");
+        HttpClient http = HttpClient.newHttpClient();
+        String metricsBefore = IdleCost.scrape(http, system.address("server"));
         Map<String, Double> cpuBefore = roleCpu();
         Dropped dropped = dropAndAwait(files, drop, results);
         result.cpuSeconds.putAll(RoleCpu.spent(cpuBefore, roleCpu()));
+        result.requestsPerFile.putAll(IdleCost.perFile(metricsBefore, IdleCost.scrape(http, system.address("server")),
+                files.size()));
         noteCpu(result);
         result.systemSeconds = dropped.seconds();
         result.filesPerSecond = files.size() / result.systemSeconds;

@@ -86,6 +86,8 @@ final class BenchReport {
             if (s.files != null && s.files > 0) {
                 s.cpuSeconds.forEach((role, seconds) -> perFile.put(role, seconds * 1000 / s.files));
             }
+            ObjectNode requests = node.putObject("requests_per_file");
+            s.requestsPerFile.forEach(requests::put);
             node.put("stable_s", s.stableSeconds);
             node.put("first_byte_after_stable_s", firstByteAfterStable(s));
             node.put("chunks", s.chunks);
@@ -401,6 +403,7 @@ final class BenchReport {
             }
         }
         md.append(cpuTable(run));
+        md.append(requestsPerFile(find(run, "small-files")));
         md.append(idleSection(run.idle()));
         md.append("\n## Targets (issues 4 and 15)\n\n| target | status | detail |\n| --- | --- | --- |\n");
         for (Target target : targets(run)) {
@@ -450,6 +453,33 @@ final class BenchReport {
     }
 
     /** CPU seconds per GiB per role beside the tool floors, for the scenarios that have them. */
+    /** The server's API calls and AWS requests per small file: what batching across files has to cut. */
+    static String requestsPerFile(ScenarioResult small) {
+        if (small == null || small.requestsPerFile.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\n## Requests per small file\n\nWhat the server answered and asked of AWS per "
+                + "4 KiB file, from its `/metrics` counters over the measured drop (idle polling included).\n\n");
+        double api = 0;
+        double aws = 0;
+        StringBuilder apiList = new StringBuilder();
+        StringBuilder awsList = new StringBuilder();
+        for (Map.Entry<String, Double> entry : small.requestsPerFile.entrySet()) {
+            String name = entry.getKey();
+            String figure = String.format(Locale.ROOT, "%s %.2f", name.substring(name.indexOf(' ') + 1), entry.getValue());
+            if (name.startsWith("api ")) {
+                api += entry.getValue();
+                apiList.append(apiList.length() == 0 ? "" : ", ").append(figure);
+            } else {
+                aws += entry.getValue();
+                awsList.append(awsList.length() == 0 ? "" : ", ").append(figure);
+            }
+        }
+        md.append(String.format(Locale.ROOT, "- API calls: %.1f per file (%s)\n", api, apiList));
+        md.append(String.format(Locale.ROOT, "- AWS requests: %.1f per file (%s)\n", aws, awsList));
+        return md.toString();
+    }
+
     private static String cpuTable(Run run) {
         List<ScenarioResult> measured = run.scenarios().stream().filter(sc -> !sc.cpuSeconds.isEmpty()).toList();
         if (measured.isEmpty()) {

@@ -84,6 +84,22 @@ final class IdleCost {
         return response.body();
     }
 
+    /**
+     * What the server did per file between two scrapes: "api OPERATION" and "aws SERVICE
+     * OPERATION" counts over {@code files}, the bench's own scrapes left out.
+     */
+    static Map<String, Double> perFile(String before, String after, int files) {
+        Map<String, Double> start = counters(before);
+        Map<String, Double> perFile = new TreeMap<>();
+        counters(after).forEach((name, value) -> {
+            double delta = value - start.getOrDefault(name, 0.0);
+            if (delta > 0 && !name.equals("api scrape-metrics")) {
+                perFile.put(name, delta / files);
+            }
+        });
+        return perFile;
+    }
+
     /** The figures of a window from two scrapes and two CPU readings {@code seconds} apart. */
     static Measured between(String before, String after, Map<String, Double> cpuBefore, Map<String, Double> cpuAfter,
                             double seconds, int processors) {

@@ -43,6 +43,11 @@ final class ScenarioResult {
 
     /** CPU seconds (user + system) each role spent from the drop to the result ({@link RoleCpu}); empty when not read. */
     final Map<String, Double> cpuSeconds = new LinkedHashMap<>();
+    /**
+     * Small files: the server's API calls (by operation) and AWS requests (as "service operation")
+     * per file dropped, from its {@code /metrics} counters over the measured drop; empty when not read.
+     */
+    final Map<String, Double> requestsPerFile = new java.util.TreeMap<>();
     /** CPU seconds of the tool floors on the same bytes ({@link Baselines#cpuFloors}), and the zstd level they ran at. */
     Double clientFloorSeconds;
     Double processorFloorSeconds;

@@ -48,4 +48,23 @@ class IdleCostTest {
         assertThat(quiet.dynamoReadsPerMinute()).isZero();
         assertThat(none.claimsPerProcessorPerMinute()).isNull();
     }
+
+    @Test
+    void requestsPerFileAreTheCountersGrowthOverTheFilesWithoutTheBenchsScrapes() {
+        Map<String, Double> perFile = IdleCost.perFile(metrics(100, 1000, 50, 4), metrics(300, 1600, 50, 5), 100);
+
+        assertThat(perFile).containsOnlyKeys("api claim-job", "aws DynamoDb Query");
+        assertThat(perFile.get("api claim-job")).isCloseTo(2.0, within(1e-9));
+        assertThat(perFile.get("aws DynamoDb Query")).isCloseTo(6.0, within(1e-9));
+        assertThat(BenchReport.requestsPerFile(smallFilesWith(perFile)))
+                .contains("API calls: 2.0 per file (claim-job 2.00)")
+                .contains("AWS requests: 6.0 per file (DynamoDb Query 6.00)");
+        assertThat(BenchReport.requestsPerFile(new ScenarioResult("small-files"))).isEmpty();
+    }
+
+    private static ScenarioResult smallFilesWith(Map<String, Double> perFile) {
+        ScenarioResult small = new ScenarioResult("small-files");
+        small.requestsPerFile.putAll(perFile);
+        return small;
+    }
 }

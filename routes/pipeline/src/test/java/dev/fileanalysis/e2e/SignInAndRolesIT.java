@@ -334,6 +334,8 @@ class SignInAndRolesIT {
             assertRefused(who, call("GET", "/api/organisations/" + orgB + "/jobs", token, null), 403, "not a member");
             assertRefused(who, call("POST", "/api/processor/claims", token, "{\"processor\":\"processor-" + UUID.randomUUID()
                     + "\",\"versions\":\"*\"}"), 403, "processor");
+            assertRefused(who, call("POST", "/api/processor/claims/batch", token, "{\"processor\":\"processor-" + UUID.randomUUID()
+                    + "\",\"versions\":\"*\",\"max\":4}"), 403, "processor");
         }
         String memberOfA = json(call("GET", "/api/me", roles.get("member").accessToken(), null), 200).path("user").path("id").asText();
         String ownerOfA = me.path("user").path("id").asText();
@@ -419,6 +421,8 @@ class SignInAndRolesIT {
         assertThat(reserve.path("security").get(0).has("session")).isTrue();
         assertThat(document.path("paths").path("/health").path("get").path("security")).isEmpty();
         assertThat(document.path("paths").path("/api/processor/claims").path("post").path("x-required-role").asText())
+                .isEqualTo("processor");
+        assertThat(document.path("paths").path("/api/processor/claims/batch").path("post").path("x-required-role").asText())
                 .isEqualTo("processor");
     }
 

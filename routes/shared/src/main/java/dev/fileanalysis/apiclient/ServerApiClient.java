@@ -175,6 +175,22 @@ public final class ServerApiClient {
         return answer == null ? null : JSON.treeToValue(answer, Job.class);
     }
 
+    /** Jobs one {@link #claimJobs} request may take (the server's limit). */
+    public static final int MAX_CLAIMS = 16;
+
+    private record ClaimBatch(List<ChunkDownloads> claims) {
+    }
+
+    /**
+     * Claims up to {@code max} waiting jobs at once, each with presigned GETs for the chunks that
+     * landed so far; empty when none is waiting.
+     */
+    public List<ChunkDownloads> claimJobs(String processorId, String versions, int max) throws IOException, InterruptedException {
+        JsonNode answer = call("POST", "/api/processor/claims/batch",
+                JSON.writeValueAsString(Map.of("processor", processorId, "versions", versions, "max", max)));
+        return answer == null ? List.of() : JSON.treeToValue(answer, ClaimBatch.class).claims();
+    }
+
     public ChunkDownloads chunkDownloads(String jobId, String processorId, int from) throws IOException, InterruptedException {
         JsonNode answer = call("GET", "/api/processor/jobs/" + jobId + "/chunk-downloads?processor="
                 + URLEncoder.encode(processorId, StandardCharsets.UTF_8) + "&from=" + from, null);
