@@ -14,7 +14,9 @@ import dev.fileanalysis.model.Job;
  * <ul>
  *   <li>A queue shard found empty stays skipped for {@value #QUIET_MILLIS} ms, unless a job enters
  *       it through this server (then claims look again at once). A job that enters it through
- *       another server is found at most that much later.</li>
+ *       another server is found at most that much later. A walk that a job's entry overtook (it
+ *       entered between the walk's query and its verdict, or within the index's update lag)
+ *       marks nothing quiet.</li>
  *   <li>After a claim looked at every held job and none had run out of its lease, no takeover is
  *       possible before the earliest of those leases ends: a lease only ever moves later (renewals),
  *       and a job claimed afterwards gets a lease ending later still.</li>
@@ -26,6 +28,21 @@ final class ClaimHints {
     static final long QUIET_MILLIS = 2000;
 
     private final ConcurrentHashMap<String, Long> quietUntil = new ConcurrentHashMap<>();
+    /**
+     * How many jobs entered each shard through this server. A walk that found a shard empty
+     * marks it quiet only if none entered while the walk was on its way: otherwise a job that
+     * entered between the walk's query and its verdict would stay hidden for the quiet time.
+     */
+    private final ConcurrentHashMap<String, AtomicLong> entries = new ConcurrentHashMap<>();
+    /** When a job last entered each shard through this server (System.currentTimeMillis()). */
+    private final ConcurrentHashMap<String, Long> lastEntered = new ConcurrentHashMap<>();
+
+    /**
+     * A shard a job entered less than this long ago is never marked quiet: the claim index is a
+     * global secondary index, which DynamoDB updates asynchronously (usually within a second), so
+     * a query just after the write may not see the job yet.
+     */
+    static final long INDEX_LAG_MILLIS = 1000;
     private final AtomicLong noTakeoverBefore = new AtomicLong();
 
     /** Whether a claim should look at this status at all now. */
@@ -39,13 +56,35 @@ final class ClaimHints {
         return until != null && nowMillis < until;
     }
 
-    void sawEmpty(String status, int shard, long nowMillis) {
-        quietUntil.put(key(status, shard), nowMillis + QUIET_MILLIS);
+    /** What to hand {@link #sawEmpty} after a walk of the shard: taken before the walk's query. */
+    long entriesBefore(String status, int shard) {
+        AtomicLong count = entries.get(key(status, shard));
+        return count == null ? 0 : count.get();
+    }
+
+    /**
+     * A walk of the shard, begun when {@link #entriesBefore} said {@code entriesBefore}, found it
+     * empty: it is quiet for {@value #QUIET_MILLIS} ms, unless a job entered it meanwhile.
+     */
+    void sawEmpty(String status, int shard, long nowMillis, long entriesBefore) {
+        String key = key(status, shard);
+        Long entered = lastEntered.get(key);
+        if (entered != null && System.currentTimeMillis() - entered < INDEX_LAG_MILLIS) {
+            return;
+        }
+        quietUntil.put(key, nowMillis + QUIET_MILLIS);
+        if (entriesBefore(status, shard) != entriesBefore) {
+            // entered() ran while the walk was on its way (possibly between the two lines above)
+            quietUntil.remove(key);
+        }
     }
 
     /** A job entered this queue shard through this server. */
     void entered(String status, int shard) {
-        quietUntil.remove(key(status, shard));
+        String key = key(status, shard);
+        lastEntered.put(key, System.currentTimeMillis());
+        entries.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+        quietUntil.remove(key);
     }
 
     /**

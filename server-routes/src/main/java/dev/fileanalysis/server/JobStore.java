@@ -204,6 +204,7 @@ public final class JobStore {
             if (hints.quiet(status, shard, nowMillis)) {
                 continue;
             }
+            long entriesBefore = hints.entriesBefore(status, shard);
             int seen = walkShard(status, shard, CLAIM_PAGE, nowMillis, (item, claimable) -> {
                 if (claimable && versions.test(str(item, "version"))) {
                     jobs.add(toStoredJob(item).job());
@@ -218,7 +219,7 @@ public final class JobStore {
             if (seen < 0) {
                 complete[0] = false;
             } else if (seen == 0) {
-                hints.sawEmpty(status, shard, nowMillis);
+                hints.sawEmpty(status, shard, nowMillis, entriesBefore);
             }
         }
         if (Job.PROCESSING.equals(status) && jobs.isEmpty() && complete[0]) {
