@@ -72,6 +72,20 @@ public final class ChunkStorage {
     }
 
     /**
+     * Deletes the chunks {@code 0 .. presigned-1} of a file without listing them first: only the
+     * server presigns, so no chunk can exist outside the indexes it handed out URLs for (a job's
+     * charge mark). Deleting a key that was never written is a no-op in S3. Returns how many
+     * deletes were sent. What a job's end uses; {@link #deleteAll} is for files whose mark is unknown.
+     */
+    public int deletePresigned(String file, int presigned) {
+        for (int index = 0; index < presigned; index++) {
+            String key = chunkKey(file, index);
+            s3.deleteObject(request -> request.bucket(bucket).key(key));
+        }
+        return presigned;
+    }
+
+    /**
      * Deletes every chunk of a file; returns how many objects were removed. The API beans call it
      * when a job ends; the sweep deletes chunks in its own route ({@code delete-file-chunks}).
      */

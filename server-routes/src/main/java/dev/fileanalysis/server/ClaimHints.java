@@ -12,8 +12,9 @@ import dev.fileanalysis.model.Job;
  *
  * <p>Two facts, both safe to act on:
  * <ul>
- *   <li>A queue shard found empty stays skipped for {@value #QUIET_MILLIS} ms, unless a job enters
- *       it through this server (then claims look again at once). A job that enters it through
+ *   <li>A queue shard found empty stays skipped for {@value #QUIET_MILLIS} ms, doubling with each
+ *       further empty find up to {@value #MAX_QUIET_MILLIS} ms, unless a job enters it through
+ *       this server (then claims look again at once). A job that enters it through
  *       another server is found at most that much later. A walk that a job's entry overtook (it
  *       entered between the walk's query and its verdict, or within the index's update lag)
  *       marks nothing quiet.</li>
@@ -24,8 +25,31 @@ import dev.fileanalysis.model.Job;
  */
 final class ClaimHints {
 
-    /** How long an empty queue shard is skipped by claims: the longest a job entering it via another server waits. */
+    /** How long a queue shard found empty is skipped by claims, the first time. */
     static final long QUIET_MILLIS = 2000;
+    /**
+     * The longest a shard found empty again and again is skipped: each further empty find doubles
+     * the quiet time up to this. It bounds how long a job that entered through another server
+     * waits while the whole fleet is idle (through this server, it is looked for at once).
+     */
+    static final long MAX_QUIET_MILLIS = 8000;
+
+    /** Empty finds in a row per shard, since the last job seen in it or entered through this server. */
+    private final ConcurrentHashMap<String, Integer> emptyFinds = new ConcurrentHashMap<>();
+    /** How long no takeover can be due once no job is held at all: the shortest lease a claim grants. */
+    private final long noHeldJobQuietMillis;
+
+    ClaimHints() {
+        this(QUIET_MILLIS);
+    }
+
+    /**
+     * @param leaseMillis the lease every claim grants ({@code server.claim-lease-seconds}): when no
+     *                    job is held, none claimed from now on can be taken over sooner than that
+     */
+    ClaimHints(long leaseMillis) {
+        this.noHeldJobQuietMillis = Math.max(QUIET_MILLIS, leaseMillis / 2);
+    }
 
     private final ConcurrentHashMap<String, Long> quietUntil = new ConcurrentHashMap<>();
     /**
@@ -72,17 +96,25 @@ final class ClaimHints {
         if (entered != null && System.currentTimeMillis() - entered < INDEX_LAG_MILLIS) {
             return;
         }
-        quietUntil.put(key, nowMillis + QUIET_MILLIS);
+        int finds = emptyFinds.merge(key, 1, Integer::sum);
+        quietUntil.put(key, nowMillis + Math.min(MAX_QUIET_MILLIS, QUIET_MILLIS << Math.min(finds - 1, 16)));
         if (entriesBefore(status, shard) != entriesBefore) {
-            // entered() ran while the walk was on its way (possibly between the two lines above)
+            // entered() ran while the walk was on its way (possibly between the lines above)
             quietUntil.remove(key);
+            emptyFinds.remove(key);
         }
+    }
+
+    /** A walk found jobs in the shard: the next time it is found empty, it is quiet for the shortest time again. */
+    void sawJobs(String status, int shard) {
+        emptyFinds.remove(key(status, shard));
     }
 
     /** A job entered this queue shard through this server. */
     void entered(String status, int shard) {
         String key = key(status, shard);
         lastEntered.put(key, System.currentTimeMillis());
+        emptyFinds.remove(key);
         entries.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
         quietUntil.remove(key);
     }
@@ -90,10 +122,11 @@ final class ClaimHints {
     /**
      * A claim looked at every held job and could take over none: none can be taken over before
      * {@code earliestLeaseUntil} ({@link Long#MAX_VALUE} when no job was held; then a job claimed
-     * from now on holds a whole lease, and looking again after {@value #QUIET_MILLIS} ms is plenty).
+     * from now on, through any server, holds a whole lease: looking again after half a lease
+     * leaves room for servers' clocks to differ).
      */
     void noTakeoverBefore(long earliestLeaseUntil, long nowMillis) {
-        noTakeoverBefore.set(earliestLeaseUntil == Long.MAX_VALUE ? nowMillis + QUIET_MILLIS : earliestLeaseUntil);
+        noTakeoverBefore.set(earliestLeaseUntil == Long.MAX_VALUE ? nowMillis + noHeldJobQuietMillis : earliestLeaseUntil);
     }
 
     private static String key(String status, int shard) {

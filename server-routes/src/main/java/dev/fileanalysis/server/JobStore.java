@@ -40,8 +40,14 @@ public final class JobStore {
     private final String table;
 
     public JobStore(DynamoDbClient dynamo, String table) {
+        this(dynamo, table, 0);
+    }
+
+    /** A store whose claims know the lease they grant ({@code server.claim-lease-seconds}), see {@link ClaimHints}. */
+    public JobStore(DynamoDbClient dynamo, String table, long leaseMillis) {
         this.dynamo = dynamo;
         this.table = table;
+        this.hints = new ClaimHints(leaseMillis);
     }
 
     /**
@@ -169,11 +175,14 @@ public final class JobStore {
     }
 
     /**
-     * The statuses a processor claims from, in the order the claim looks at them: uploads under way
-     * (analysis starts while chunks still land), finished uploads, then jobs whose holder's lease
-     * ran out.
+     * The statuses a processor claims from, in the order the claim looks at them: finished uploads
+     * (waiting longest, as a rule, and ready to be read to their end), uploads under way (analysis
+     * starts while chunks still land), then jobs whose holder's lease ran out. Finished uploads
+     * come first because a queue of small files passes through UPLOADING without ever being
+     * claimable there (a one-chunk file's only progress is its completion): looked at first, the
+     * uploads under way cost every claim a query of each of their shards, for nothing.
      */
-    public static final List<String> CLAIMABLE_STATUSES = List.of(Job.UPLOADING, Job.UPLOADED, Job.PROCESSING);
+    public static final List<String> CLAIMABLE_STATUSES = List.of(Job.UPLOADED, Job.UPLOADING, Job.PROCESSING);
 
     /**
      * Claimable jobs of one status, at most {@code limit}, oldest first within each queue shard:
@@ -220,6 +229,8 @@ public final class JobStore {
                 complete[0] = false;
             } else if (seen == 0) {
                 hints.sawEmpty(status, shard, nowMillis, entriesBefore);
+            } else {
+                hints.sawJobs(status, shard);
             }
         }
         if (Job.PROCESSING.equals(status) && jobs.isEmpty() && complete[0]) {
@@ -395,7 +406,7 @@ public final class JobStore {
     }
 
     /** What this server learnt about its queues, so an idle fleet's claims cost almost no reads. */
-    private final ClaimHints hints = new ClaimHints();
+    private final ClaimHints hints;
 
     /** A job entered a queue through this server: claims look there again at once. */
     private void queued(String status, String id) {

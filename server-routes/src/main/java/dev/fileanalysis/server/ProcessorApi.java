@@ -214,9 +214,20 @@ public final class ProcessorApi {
         if (!jobs.finish(id, processor, status, resultId, error)) {
             throw new ConflictException("Job " + id + " is not held by " + processor + " any more; its result is refused.");
         }
-        int deleted = chunks.deleteAll(job.file());
+        int deleted = deleteChunks(stored);
         LOG.info("job {} {} by {}; result {} stored, {} chunks deleted", id, status, processor, resultId, deleted);
         return result;
+    }
+
+    /**
+     * The ended job's chunks: those it presigned, by key, when its charge mark covers every chunk
+     * (one request per chunk, no listing); by listing otherwise (a job from before charge marks).
+     */
+    private int deleteChunks(StoredJob stored) {
+        Job job = stored.job();
+        int presigned = stored.charged().mark();
+        int total = job.totalChunks() == null ? 0 : job.totalChunks();
+        return presigned > 0 && presigned >= total ? chunks.deletePresigned(job.file(), presigned) : chunks.deleteAll(job.file());
     }
 
     private Job held(String id, String processor) {

@@ -44,7 +44,8 @@ public class ServerBeans implements CamelConfiguration {
         ServerMetrics metrics = new ServerMetrics();
         AwsClients aws = new AwsClients(settings, List.of(metrics.awsRequests()));
         var dynamo = aws.dynamoDb();
-        JobStore jobs = new JobStore(dynamo, settings.require("server.jobs-table"));
+        long leaseMillis = settings.getLong("server.claim-lease-seconds", 60) * 1000;
+        JobStore jobs = new JobStore(dynamo, settings.require("server.jobs-table"), leaseMillis);
         ResultStore results = new ResultStore(dynamo, settings.require("server.results-table"));
         DirectoryStore directory = new DirectoryStore(dynamo, settings.require("server.directory-table"), clock);
         Plans plans = Plans.from(settings);
@@ -79,7 +80,7 @@ public class ServerBeans implements CamelConfiguration {
                 settings.getInt("server.max-chunks", 1_000_000), settings.getLong("server.max-chunk-bytes", 64L << 20),
                 directory, plans));
         camel.getRegistry().bind("processorApi", new ProcessorApi(jobs, results, chunks,
-                settings.getLong("server.claim-lease-seconds", 60) * 1000,
+                leaseMillis,
                 settings.getLong("server.retry-backoff-ms", 2000)));
         ErrorResponses errorResponses = new ErrorResponses();
         camel.getRegistry().bind("errorResponses", errorResponses);

@@ -46,4 +46,44 @@ class ClaimHintsTest {
 
         assertThat(hints.quiet(STATUS, 3, now + 1)).isFalse();
     }
+
+    @Test
+    void aShardFoundEmptyAgainAndAgainIsSkippedLongerUpToTheLongestQuietTime() {
+        ClaimHints hints = new ClaimHints();
+        long now = 1_000_000;
+        long[] quietFor = new long[5];
+        for (int find = 0; find < quietFor.length; find++) {
+            hints.sawEmpty(STATUS, 3, now, hints.entriesBefore(STATUS, 3));
+            quietFor[find] = quietTime(hints, now);
+            now += quietFor[find];
+        }
+        assertThat(quietFor).containsExactly(2000, 4000, 8000, 8000, 8000);
+
+        hints.sawJobs(STATUS, 3);
+        hints.sawEmpty(STATUS, 3, now, hints.entriesBefore(STATUS, 3));
+        assertThat(quietTime(hints, now)).as("after a walk that found jobs").isEqualTo(ClaimHints.QUIET_MILLIS);
+    }
+
+    @Test
+    void withNoJobHeldNoTakeoverIsLookedForBeforeHalfALease() {
+        ClaimHints hints = new ClaimHints(60_000);
+        long now = 1_000_000;
+        hints.noTakeoverBefore(Long.MAX_VALUE, now);
+
+        assertThat(hints.worthLooking(Job.PROCESSING, now + 29_999)).isFalse();
+        assertThat(hints.worthLooking(Job.PROCESSING, now + 30_000)).isTrue();
+        assertThat(hints.worthLooking(Job.UPLOADED, now + 1)).as("other statuses are not held").isTrue();
+
+        hints.noTakeoverBefore(now + 5_000, now);
+        assertThat(hints.worthLooking(Job.PROCESSING, now + 5_000)).as("the earliest lease of the jobs held").isTrue();
+    }
+
+    /** How long the shard stays quiet from {@code now}, in whole seconds (the quiet times are). */
+    private static long quietTime(ClaimHints hints, long now) {
+        long quiet = 0;
+        while (hints.quiet(STATUS, 3, now + quiet)) {
+            quiet += 1000;
+        }
+        return quiet;
+    }
 }

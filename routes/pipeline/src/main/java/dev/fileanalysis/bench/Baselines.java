@@ -204,7 +204,8 @@ final class Baselines {
         String printed = Files.readString(output).trim();
         if (!ended || process.exitValue() != 0) {
             return Measured.none("rclone copy " + (ended ? "exited with " + process.exitValue() : "took over 10 minutes")
-                    + ": " + printed.lines().reduce((first, last) -> last).orElse(""));
+                    + ": " + printed.lines().filter(line -> line.contains("ERROR")).findFirst()
+                    .orElse(printed.lines().reduce((first, last) -> last).orElse("")).trim());
         }
         // rclone said it succeeded; the objects must be there, each of the file's size, or the time means nothing
         for (Path file : files) {

@@ -29,9 +29,10 @@ final class IdleCost {
             return new Measured(windowSeconds, processors, apiCallsPerMinute, awsRequestsPerMinute, cpuSecondsPerMinute, seconds);
         }
 
-        /** claim-job calls per processor per minute: a processor's asking for work when there is none. */
+        /** Claims (claim-jobs, or claim-job of older processors) per processor per minute: asking for work when there is none. */
         Double claimsPerProcessorPerMinute() {
-            return processors == 0 ? null : apiCallsPerMinute.getOrDefault("claim-job", 0.0) / processors;
+            return processors == 0 ? null
+                    : (apiCallsPerMinute.getOrDefault("claim-job", 0.0) + apiCallsPerMinute.getOrDefault("claim-jobs", 0.0)) / processors;
         }
 
         /** DynamoDB reads (Query, GetItem, Scan, BatchGetItem) per minute, the whole server's. */

@@ -73,6 +73,13 @@ public final class DirectoryStore implements CallerDirectory {
     private final DomainClaims domains;
     private final RefreshSessions sessions;
     private final PlanUsage usage;
+    /**
+     * Device key → its user, as read once. A device is never given to another user nor removed
+     * (registerDevice's condition), so what was read stays true; only found owners are kept, a
+     * device not registered yet is read again. Asked on every job registration and results list.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, String> deviceOwners =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
 
     public DirectoryStore(DynamoDbClient dynamo, String table, Clock clock) {
         this.table = new DirectoryTable(dynamo, table);
@@ -266,7 +273,13 @@ public final class DirectoryStore implements CallerDirectory {
     }
 
     public Optional<String> deviceOwner(String clientId) {
-        return table.get(deviceKey(clientId), "DEVICE").map(item -> str(item, "user"));
+        String known = deviceOwners.getIfPresent(clientId);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<String> owner = table.get(deviceKey(clientId), "DEVICE").map(item -> str(item, "user"));
+        owner.ifPresent(user -> deviceOwners.put(clientId, user));
+        return owner;
     }
 
     /**
