@@ -80,7 +80,7 @@ public final class Bench {
     static final List<String> LOOPBACK = List.of("mixed-loopback", "random-loopback", "small-files", "big-stream");
     static final List<String> LINKED = List.of("mixed-100mbit", "adaptive-10mbit", "adaptive-100mbit", "adaptive-1000mbit");
     public static final List<String> RUNNABLE = List.of("mixed-loopback", "random-loopback", "small-files", "big-stream",
-            "mixed-100mbit", "adaptive-10mbit", "adaptive-100mbit", "adaptive-1000mbit", "idle");
+            "mixed-100mbit", "adaptive-10mbit", "adaptive-100mbit", "adaptive-1000mbit", "idle", "drop-folder");
     static final String NO_LINK = "none (unlimited loopback): no link scenario was selected";
     /** The fixed settings the adaptive level is held against: uncompressed, then zstd levels from fast to strong. */
     static final List<String> SWEEP = List.of("none", "1", "3", "9", "19");
@@ -237,6 +237,8 @@ public final class Bench {
         } else {
             idle = BenchReport.Idle.notMeasured("not selected in this run (--scenarios)");
         }
+        List<BenchReport.DropFolder> dropFolder = plan.scenarios().contains("drop-folder")
+                ? runDropFolder(folder.resolve("drop-folder"), staging) : List.of();
         if (!plan.scenarios().contains("big-stream")) {
             results.add(ScenarioResult.notRun("big-stream", "not selected in this run (--scenarios)"));
         }
@@ -257,7 +259,7 @@ public final class Bench {
             charts = List.of();
         }
         BenchReport.Run run = new BenchReport.Run(Machine.describe(), started, plan.seed(), plan.quick(), linkModel,
-                CHUNK_BYTES, SETTINGS, results, charts, idle);
+                CHUNK_BYTES, SETTINGS, results, charts, idle, dropFolder);
         BenchReport.write(run, folder);
         deleteTree(staging);
         deleteTree(folder.resolve("scratch"));
@@ -449,6 +451,84 @@ public final class Bench {
             out.println("bench: idle: failed: " + e.getMessage());
             return BenchReport.Idle.notMeasured("failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /** Files already sent in the drop folder, for each run of the drop-folder phase. */
+    static List<Integer> dropFolderSizes(boolean quick) {
+        return quick ? List.of(1_000, 10_000) : List.of(1_000, 10_000, 100_000);
+    }
+
+    /** New files dropped beside the ones already sent, to time what one file costs at that folder size. */
+    static final int DROP_FOLDER_NEW_FILES = 20;
+
+    /**
+     * Issue 15's drop-folder curve: for each size, a system of its own whose client finds that many
+     * files in its drop folder, all sent before (the watcher's record lists them, as a client that
+     * sent them keeps it); its CPU over a window without work, then the CPU and time of
+     * {@value #DROP_FOLDER_NEW_FILES} new files. The client runs at its default polling
+     * ({@code client.poll-ms}, {@code client.stable-ms}), as a person's does.
+     */
+    private List<BenchReport.DropFolder> runDropFolder(Path data, Path staging) {
+        List<String> settings = SETTINGS.stream()
+                .filter(setting -> !setting.startsWith("client.poll-ms=") && !setting.startsWith("client.stable-ms=")).toList();
+        Duration window = Duration.ofSeconds(plan.quick() ? 15 : 30);
+        List<BenchReport.DropFolder> measured = new ArrayList<>();
+        for (int files : dropFolderSizes(plan.quick())) {
+            try {
+                deleteTree(data);
+                Path drop = Files.createDirectories(data.resolve("drop"));
+                out.printf("bench: drop-folder: %,d files sent before in the drop folder%n", files);
+                seedSentFiles(drop, Files.createDirectories(data.resolve("state")).resolve("sent-files.txt"), files);
+                try (java.io.PrintWriter upOutput = new java.io.PrintWriter(Files.newBufferedWriter(
+                        data.resolveSibling("pipeline-up-drop-folder.log")), true);
+                     RunningSystem folderSystem = RunningSystem.start(plan.home(), data, settings, upOutput::println)) {
+                    this.system = folderSystem;
+                    Thread.sleep(IDLE_SETTLE.toMillis());
+                    Map<String, Double> before = roleCpu();
+                    long start = System.nanoTime();
+                    Thread.sleep(window.toMillis());
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    double idle = RoleCpu.spent(before, roleCpu()).getOrDefault("client", 0.0) * 60 / seconds;
+                    List<Generated> fresh = BenchData.smallFiles(plan.seed() + 11, DROP_FOLDER_NEW_FILES, SMALL_FILE_BYTES,
+                            staging.resolve("drop-folder-" + files), "new");
+                    Map<String, Double> cpuBefore = roleCpu();
+                    Dropped dropped = dropAndAwait(fresh, drop, Files.createDirectories(data.resolve("results")));
+                    double perFile = RoleCpu.spent(cpuBefore, roleCpu()).getOrDefault("client", 0.0) * 1000 / fresh.size();
+                    BenchReport.DropFolder figures = new BenchReport.DropFolder(files, idle, perFile,
+                            fresh.size() / dropped.seconds(), null);
+                    measured.add(figures);
+                    out.printf(java.util.Locale.ROOT, "bench: drop-folder: %,d files: the idle client spends %.2f CPU s a "
+                            + "minute; %d new files took %.2f s, %.1f ms of client CPU each%n", files, idle, fresh.size(),
+                            dropped.seconds(), perFile);
+                } finally {
+                    this.system = null;
+                    deleteTree(data);
+                }
+            } catch (Exception e) {
+                out.println("bench: drop-folder: " + files + " files: failed: " + e.getMessage());
+                measured.add(new BenchReport.DropFolder(files, null, null, null,
+                        "failed: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
+            }
+        }
+        return measured;
+    }
+
+    /**
+     * {@code files} files of 4 KiB in the drop folder and the watcher's record of them as the client
+     * keeps it once they were sent ({@code NAME-SIZE-MODIFIEDMILLIS}, one a line): the client starts
+     * with a folder it has sent, without sending it first (a hundred thousand files would take hours).
+     */
+    static void seedSentFiles(Path drop, Path record, int files) throws IOException {
+        byte[] content = new byte[SMALL_FILE_BYTES];
+        new java.util.Random(files).nextBytes(content);
+        StringBuilder keys = new StringBuilder(files * 40);
+        for (int i = 0; i < files; i++) {
+            Path file = drop.resolve(String.format(java.util.Locale.ROOT, "sent-%06d.bin", i));
+            Files.write(file, content);
+            keys.append(file.getFileName()).append('-').append(SMALL_FILE_BYTES).append('-')
+                    .append(Files.getLastModifiedTime(file).toMillis()).append('\n');
+        }
+        Files.writeString(record, keys);
     }
 
     /** How long the idle system runs before its window opens: its start's own requests are over by then. */

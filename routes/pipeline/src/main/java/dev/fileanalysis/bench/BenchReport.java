@@ -22,7 +22,17 @@ final class BenchReport {
 
     /** The run as a whole. */
     record Run(String machine, String started, long seed, boolean quick, String linkModel, int chunkBytes,
-               List<String> settings, List<ScenarioResult> scenarios, List<String> charts, Idle idle) {
+               List<String> settings, List<ScenarioResult> scenarios, List<String> charts, Idle idle,
+               List<DropFolder> dropFolder) {
+    }
+
+    /**
+     * The client with {@code files} files already sent in its drop folder: its CPU seconds a minute
+     * without work, and the client CPU and the rate of new files dropped beside them; null figures
+     * with the reason when the run failed.
+     */
+    record DropFolder(int files, Double idleClientCpuSecondsPerMinute, Double clientCpuMsPerNewFile,
+                      Double newFilesPerSecond, String reason) {
     }
 
     /** The idle system's cost, or why it was not measured. */
@@ -112,6 +122,14 @@ final class BenchReport {
         ArrayNode settings = root.putArray("settings");
         run.settings().forEach(settings::add);
         root.set("idle", idle(run.idle()));
+        ArrayNode folder = root.putArray("drop_folder");
+        for (DropFolder size : run.dropFolder()) {
+            folder.addObject().put("files", size.files())
+                    .put("client_idle_cpu_s_per_minute", size.idleClientCpuSecondsPerMinute())
+                    .put("client_cpu_ms_per_new_file", size.clientCpuMsPerNewFile())
+                    .put("new_files_per_s", size.newFilesPerSecond())
+                    .put("reason", size.reason());
+        }
         ArrayNode targets = root.putArray("targets");
         for (Target target : targets(run)) {
             targets.addObject().put("target", target.target()).put("scenario", target.scenario())
@@ -242,6 +260,8 @@ final class BenchReport {
         } else {
             targets.add(notMeasured(smallTarget, "small-files", small));
         }
+
+        targets.add(dropFolderTarget(run.dropFolder()));
 
         ScenarioResult big = find(run, "big-stream");
         String bigTarget = "20 GiB stream with client and processor at -Xmx256m: completes, each peak RSS ≤ 1.5× the heap (384 MiB)";
@@ -405,6 +425,7 @@ final class BenchReport {
         md.append(cpuTable(run));
         md.append(requestsPerFile(find(run, "small-files")));
         md.append(idleSection(run.idle()));
+        md.append(dropFolderSection(run.dropFolder()));
         md.append("\n## Targets (issues 4 and 15)\n\n| target | status | detail |\n| --- | --- | --- |\n");
         for (Target target : targets(run)) {
             md.append("| ").append(target.target()).append(" | **").append(target.status()).append("** | ")
@@ -453,6 +474,54 @@ final class BenchReport {
     }
 
     /** CPU seconds per GiB per role beside the tool floors, for the scenarios that have them. */
+    /**
+     * Flat means the largest folder measured costs the idle client, and each new file, at most 1.5×
+     * what the smallest does (a client that lists its whole folder at every poll grows with it).
+     */
+    static Target dropFolderTarget(List<DropFolder> sizes) {
+        String target = "drop folder of 1,000 / 10,000 / 100,000 sent files: the client's idle CPU and its CPU per new file stay "
+                + "flat (largest ≤ 1.5× smallest)";
+        List<DropFolder> measured = sizes.stream().filter(size -> size.idleClientCpuSecondsPerMinute() != null
+                && size.clientCpuMsPerNewFile() != null).toList();
+        if (measured.size() < 2) {
+            return new Target(target, "drop-folder", Target.NOT_MEASURED, sizes.isEmpty() ? "not selected in this run (--scenarios)"
+                    : "fewer than two folder sizes measured");
+        }
+        DropFolder smallest = measured.get(0);
+        DropFolder largest = measured.get(measured.size() - 1);
+        double idle = largest.idleClientCpuSecondsPerMinute() / Math.max(1e-9, smallest.idleClientCpuSecondsPerMinute());
+        double perFile = largest.clientCpuMsPerNewFile() / Math.max(1e-9, smallest.clientCpuMsPerNewFile());
+        boolean flat = idle <= 1.5 && perFile <= 1.5;
+        return new Target(target, "drop-folder", flat ? Target.MET : Target.MISSED, String.format(Locale.ROOT,
+                "at %,d files against %,d: idle CPU %.2f vs %.2f s a minute (%.1f×), %.1f vs %.1f ms per new file (%.1f×)",
+                largest.files(), smallest.files(), largest.idleClientCpuSecondsPerMinute(),
+                smallest.idleClientCpuSecondsPerMinute(), idle, largest.clientCpuMsPerNewFile(), smallest.clientCpuMsPerNewFile(),
+                perFile));
+    }
+
+    static String dropFolderSection(List<DropFolder> sizes) {
+        if (sizes.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\n## Drop folder size\n\nThe client at its default polling with that many "
+                + "files already sent in its drop folder (the watcher's record lists them): its CPU without work, then "
+                + Bench.DROP_FOLDER_NEW_FILES + " new 4 KiB files dropped beside them.\n\n"
+                + "| files in the folder | client CPU s a minute, idle | client CPU ms per new file | new files/s |\n"
+                + "| ---: | ---: | ---: | ---: |\n");
+        for (DropFolder size : sizes) {
+            md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s |%n", size.files(),
+                    seconds(size.idleClientCpuSecondsPerMinute()), oneDecimal(size.clientCpuMsPerNewFile()),
+                    oneDecimal(size.newFilesPerSecond())));
+        }
+        sizes.stream().filter(size -> size.reason() != null)
+                .forEach(size -> md.append(String.format(Locale.ROOT, "%n- %,d files: %s", size.files(), size.reason())));
+        return md.append('\n').toString();
+    }
+
+    private static String oneDecimal(Double value) {
+        return value == null ? "—" : String.format(Locale.ROOT, "%.1f", value);
+    }
+
     /** The server's API calls and AWS requests per small file: what batching across files has to cut. */
     static String requestsPerFile(ScenarioResult small) {
         if (small == null || small.requestsPerFile.isEmpty()) {

@@ -38,7 +38,8 @@ class BenchReportTest {
 
     private static BenchReport.Run run(List<ScenarioResult> scenarios) {
         return new BenchReport.Run("Linux test, 2 cores", "2025-01-01T00:00:00Z", 42, false, "none (unlimited loopback)",
-                4 << 20, List.of("client.poll-ms=100"), scenarios, List.of(), BenchReport.Idle.notMeasured("not selected"));
+                4 << 20, List.of("client.poll-ms=100"), scenarios, List.of(), BenchReport.Idle.notMeasured("not selected"),
+                List.of());
     }
 
     @Test
@@ -251,5 +252,22 @@ class BenchReportTest {
         double floor = Math.max(0.5, 2.0 / cores);
         assertThat(target.status()).isEqualTo(2.0 / floor <= 1.15 ? BenchReport.Target.MET : BenchReport.Target.MISSED);
         assertThat(target.detail()).contains(String.format(java.util.Locale.ROOT, "%.2f×", 2.0 / floor));
+    }
+
+    @Test
+    void theDropFolderCurveIsFlatWhenTheLargestFolderCostsAtMostHalfAsMuchAgainAsTheSmallest() {
+        BenchReport.Target flat = BenchReport.dropFolderTarget(List.of(new BenchReport.DropFolder(1_000, 1.0, 20.0, 5.0, null),
+                new BenchReport.DropFolder(100_000, 1.4, 25.0, 4.5, null)));
+        BenchReport.Target growing = BenchReport.dropFolderTarget(List.of(new BenchReport.DropFolder(1_000, 1.0, 20.0, 5.0, null),
+                new BenchReport.DropFolder(10_000, 4.0, 21.0, 4.0, null),
+                new BenchReport.DropFolder(100_000, null, null, null, "failed: IllegalStateException: no result")));
+
+        assertThat(flat.status()).isEqualTo(BenchReport.Target.MET);
+        assertThat(growing.status()).isEqualTo(BenchReport.Target.MISSED);
+        assertThat(growing.detail()).contains("at 10,000 files against 1,000").contains("(4.0×)");
+        assertThat(BenchReport.dropFolderTarget(List.of()).status()).isEqualTo(BenchReport.Target.NOT_MEASURED);
+        assertThat(BenchReport.dropFolderSection(List.of(new BenchReport.DropFolder(1_000, 1.0, 20.0, 5.0, null),
+                new BenchReport.DropFolder(100_000, null, null, null, "failed: no result"))))
+                .contains("| 1,000 | 1.00 | 20.0 | 5.0 |").contains("| 100,000 | — | — | — |").contains("failed: no result");
     }
 }
