@@ -82,8 +82,15 @@ public class ClientBeans implements CamelConfiguration {
         // Writes fetched results in parallel (fetch-results.camel.yaml); a handful is enough to overlap their fsyncs.
         camel.getRegistry().bind("resultWriters", camel.getExecutorServiceManager().newFixedThreadPool(this, "result-writers",
                 settings.getInt("client.result-writers", 4)));
-        camel.getRegistry().bind("dropFolderCheck", new DropFolderCheck(Path.of(settings.require("client.drop-folder")),
-                settings.require("client.ignored-names")));
+        // The watcher and the unsendable-file check look through the drop folder only when its
+        // entries may have changed (DropFolderChanges): thousands of files stay there once sent.
+        Path dropFolder = Path.of(settings.require("client.drop-folder"));
+        Duration fullLook = Duration.ofMillis(settings.getLong("client.full-scan-ms", 60_000));
+        Duration busy = Duration.ofMillis(settings.getLong("client.stable-timeout-ms", 10_000)
+                + 2 * settings.getLong("client.stable-ms", 1_000));
+        camel.getRegistry().bind("dropFolderPolls", new DropFolderPolls(new DropFolderChanges(dropFolder, fullLook, busy)));
+        camel.getRegistry().bind("dropFolderCheck", new DropFolderCheck(dropFolder, settings.require("client.ignored-names"),
+                new DropFolderChanges(dropFolder, fullLook, busy)));
         // Files already sent, keyed by name, size and modification time: a file replaced under the
         // same name is a new file and is sent again. The watcher adds a key only once the file's
         // upload is over (idempotentEager=false); the journal, not this list, is what resumes and

@@ -35,12 +35,20 @@ public final class DropFolderCheck {
 
     private final Path dropFolder;
     private final Pattern ignoredNames;
+    /** When to look through the folder again; null: at every scan. */
+    private final DropFolderChanges changes;
     /** Ignored names already said to be left alone. */
     private final java.util.Set<String> leftAlone = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public DropFolderCheck(Path dropFolder, String ignoredNames) {
+        this(dropFolder, ignoredNames, null);
+    }
+
+    /** A check that looks through the folder only when {@code changes} says something may be new there. */
+    public DropFolderCheck(Path dropFolder, String ignoredNames, DropFolderChanges changes) {
         this.dropFolder = dropFolder;
         this.ignoredNames = Pattern.compile(ignoredNames);
+        this.changes = changes;
     }
 
     /**
@@ -86,9 +94,22 @@ public final class DropFolderCheck {
     /** Entries of the drop folder the watch route will not send and that need a word to the person. */
     public List<UnsendableFileException> scan() throws IOException {
         List<UnsendableFileException> refused = new ArrayList<>();
+        DropFolderChanges.Look look = changes == null ? null : changes.lookDue();
+        if (changes != null && look == null) {
+            // nothing can have changed since the last look, whose findings were reported then
+            return refused;
+        }
         if (!Files.isDirectory(dropFolder)) {
             return refused;
         }
+        lookThrough(refused);
+        if (look != null) {
+            changes.looked(look, false);
+        }
+        return refused;
+    }
+
+    private void lookThrough(List<UnsendableFileException> refused) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dropFolder)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
@@ -120,7 +141,6 @@ public final class DropFolderCheck {
                 }
             }
         }
-        return refused;
     }
 
     /**

@@ -72,6 +72,8 @@ abstract class ClientRouteTestSupport extends CamelTestSupport {
     protected void bindToRegistry(Registry registry) throws IOException {
         bind(registry, device);
         registry.bind("dropFolderCheck", new DropFolderCheck(drop, applicationProperties().getProperty("client.ignored-names")));
+        registry.bind("dropFolderPolls", new DropFolderPolls(new DropFolderChanges(drop, java.time.Duration.ofMinutes(1),
+                java.time.Duration.ofSeconds(12))));
         registry.bind("resultWriters", resultWriters);
         sentFiles = new SentFiles(device.home.resolve("state").resolve("sent-files.txt"));
         registry.bind("sentFiles", sentFiles);
