@@ -173,7 +173,11 @@ final class Baselines {
         Files.write(list, files.stream().map(file -> file.getFileName().toString()).toList());
         Path config = scratch.resolve("rclone.conf");
         Files.writeString(config, "");
+        // Every object as application/octet-stream, as the client's chunks go: rclone otherwise sends
+        // a text file's type with its charset ("text/plain; charset=utf-8"), whose SigV4 signature
+        // s3proxy refuses (SignatureDoesNotMatch, seen with rclone 1.60 on the small files).
         ProcessBuilder rclone = new ProcessBuilder("rclone", "copy", "--config", config.toString(), "--s3-no-check-bucket",
+                "--header-upload", "Content-Type: application/octet-stream",
                 "--files-from-raw", list.toString(), parent.toString(), "bench:" + bucket + "/" + prefix);
         Map<String, String> environment = rclone.environment();
         environment.put("RCLONE_CONFIG_BENCH_TYPE", "s3");

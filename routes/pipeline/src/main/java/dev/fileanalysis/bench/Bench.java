@@ -973,7 +973,8 @@ public final class Bench {
             Baselines.Measured rclone = baselines.rclone(files, prefix + "rclone/", remote);
             result.rcloneSeconds = rclone.seconds();
             result.note("rclone_s", rclone.reason() != null ? rclone.reason()
-                    : "rclone copy with its defaults (4 transfers) of the same " + (files.size() == 1 ? "file" : files.size()
+                    : "rclone copy with its defaults (4 transfers; only the Content-Type set to application/octet-stream, "
+                    + "which s3proxy needs) of the same " + (files.size() == 1 ? "file" : files.size()
                     + " files") + " to the same s3proxy, upload only; measured once");
         }
         out.printf("bench: %s: zstd %s s, plain upload %s s, sequential %s s%n", result.name,
